@@ -1,0 +1,41 @@
+"""One root exception and its family.
+
+Expected failures (a broken feed, a bad config file, a lost Discord channel) are
+subclasses of :class:`PledgeWatchError`; anything else escaping is a bug.
+"""
+
+
+class PledgeWatchError(Exception):
+    """Root of every error PledgeWatch raises on purpose."""
+
+
+class ConfigError(PledgeWatchError):
+    """A settings value or config file is invalid; the message names file, entry and field."""
+
+
+class FeedError(PledgeWatchError):
+    """A feed could not be fetched or parsed. Recorded on the feed; the cycle goes on."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class BlockedAddressError(FeedError):
+    """The feed's host resolves to an address the SSRF guard refuses."""
+
+
+class StorageError(PledgeWatchError):
+    """The store failed; driver errors are translated into this at the storage boundary."""
+
+
+class NotFoundError(PledgeWatchError):
+    """A pledge, bill, feed or subscription id that does not exist."""
+
+
+class DeliveryError(PledgeWatchError):
+    """An alert could not be delivered."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
