@@ -1,0 +1,107 @@
+"""Plain records the repository hands out; no SQLAlchemy objects leave ``storage``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    id: str
+    url: str
+    kind: str
+    format: str
+    enabled: bool
+    origin: str
+    etag: str | None
+    last_modified: str | None
+    last_attempt_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    consecutive_failures: int
+    next_attempt_at: datetime | None
+    backoff_reason: str | None
+    items_seen: int
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """What story clustering needs to know about a recent story."""
+
+    id: int
+    title: str
+    url: str
+    event: str
+    bill_ids: tuple[str, ...]
+    companies: tuple[str, ...]
+    first_seen: datetime
+    published: datetime
+    source_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    """An item stored for the first time in this ingest."""
+
+    id: int
+    feed_id: str
+    guid: str
+    title: str
+    url: str
+    published: datetime
+    relevant: bool
+    kind: str
+    companies: tuple[str, ...]
+    bill_ids: tuple[str, ...]
+    event: str
+    story_id: int | None
+    new_story: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    id: int
+    key: str
+    kind: str
+    importance: int
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    new_items: list[NewItem] = field(default_factory=list)
+    duplicates: int = 0
+    alerts: list[AlertView] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDelivery:
+    id: int
+    target: str
+    subscription_id: int | None
+    attempts: int
+    nonce: str
+    message_id: str | None
+    alert: AlertView
+    mention_role_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionView:
+    id: int
+    guild_id: int
+    channel_id: int
+    kinds: tuple[str, ...]
+    companies: tuple[str, ...]
+    jurisdictions: tuple[str, ...]
+    min_importance: int
+    mode: str
+    mention_role_id: int | None
+    paused: bool
+    paused_reason: str | None
+    created_at: datetime

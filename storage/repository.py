@@ -1,0 +1,599 @@
+"""The one repository API over the store.
+
+Each method opens its own session (a session is never shared across tasks), commits or rolls
+back, and returns plain records from :mod:`storage.records`. Driver errors become
+:class:`bot.errors.StorageError`; "already seen" is a normal outcome, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import FeedConfig
+from bot.domain.alerts import AlertDraft, SubscriptionFilter, wants
+from bot.domain.types import FeedItem, Match
+from bot.errors import NotFoundError, StorageError
+from storage.models import Alert, Delivery, Feed, Item, Story, Subscription
+from storage.records import (
+    AlertView,
+    FeedState,
+    IngestResult,
+    NewItem,
+    PendingDelivery,
+    StoryView,
+    SubscriptionView,
+)
+
+# (item, match, recent stories) -> id of the story to join, or None for a new story.
+StoryChooser = Callable[[FeedItem, Match, Sequence[StoryView]], int | None]
+# (story id, first item, match) -> the alert announcing a new story.
+AlertMaker = Callable[[int, FeedItem, Match], AlertDraft]
+
+SINK_TARGETS = ("console", "webhook")
+
+
+def url_key(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def nonce_for(alert_key: str, target: str) -> str:
+    """Deterministic, so a resend after a crash carries the same Discord nonce (max 25)."""
+    return hashlib.sha256(f"{alert_key}|{target}".encode()).hexdigest()[:25]
+
+
+class Repository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[AsyncSession]:
+        try:
+            async with self._sessions() as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise StorageError(f"store failed: {type(exc).__name__}: {exc}") from exc
+
+    def _insert(self, session: AsyncSession, table: Any) -> Any:
+        dialect = session.get_bind().dialect.name
+        return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+    # --- feeds ---------------------------------------------------------------------------
+
+    async def sync_feeds(self, feeds: Iterable[FeedConfig]) -> None:
+        """Make the stored file-feeds match ``feeds.yaml``; fetch state is kept."""
+        feeds = list(feeds)
+        async with self._tx() as session:
+            existing = {f.id: f for f in (await session.scalars(select(Feed))).all()}
+            for cfg in feeds:
+                row = existing.get(cfg.id)
+                if row is None:
+                    row = Feed(id=cfg.id, origin="file", consecutive_failures=0, items_seen=0)
+                    session.add(row)
+                row.url, row.kind, row.format = cfg.url, cfg.kind, cfg.format
+                row.every_seconds = cfg.every.total_seconds()
+                row.enabled, row.requires, row.name = cfg.enabled, cfg.requires, cfg.name
+            wanted = {cfg.id for cfg in feeds}
+            for feed_id, row in existing.items():
+                if row.origin == "file" and feed_id not in wanted:
+                    row.enabled = False
+
+    async def add_feed(self, cfg: FeedConfig) -> None:
+        """A feed added at run time (``/feeds add``)."""
+        async with self._tx() as session:
+            if await session.get(Feed, cfg.id) is not None:
+                raise StorageError(f"a feed with id {cfg.id!r} already exists")
+            session.add(
+                Feed(
+                    id=cfg.id,
+                    url=cfg.url,
+                    kind=cfg.kind,
+                    format=cfg.format,
+                    every_seconds=cfg.every.total_seconds(),
+                    enabled=cfg.enabled,
+                    requires=cfg.requires,
+                    name=cfg.name,
+                    origin="user",
+                    consecutive_failures=0,
+                    items_seen=0,
+                )
+            )
+
+    async def remove_feed(self, feed_id: str) -> None:
+        async with self._tx() as session:
+            row = await session.get(Feed, feed_id)
+            if row is None:
+                raise NotFoundError(f"no feed with id {feed_id!r}")
+            if row.origin == "file":
+                row.enabled = False  # feeds.yaml would bring it back; disable instead
+            else:
+                await session.delete(row)
+
+    async def feed_states(self) -> dict[str, FeedState]:
+        async with self._tx() as session:
+            rows = (await session.scalars(select(Feed).order_by(Feed.id))).all()
+            return {row.id: _feed_state(row) for row in rows}
+
+    async def record_fetch_success(
+        self,
+        feed_id: str,
+        *,
+        at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        not_modified: bool = False,
+    ) -> bool:
+        """Record a good fetch; returns True when the feed had been failing (recovered)."""
+        async with self._tx() as session:
+            row = await self._feed(session, feed_id)
+            recovered = row.consecutive_failures > 0
+            row.last_attempt_at = row.last_success_at = at
+            if not not_modified:
+                row.etag, row.last_modified = etag, last_modified
+            row.consecutive_failures = 0
+            row.next_attempt_at = None
+            row.backoff_reason = None
+            return recovered
+
+    async def record_fetch_failure(
+        self, feed_id: str, *, at: datetime, error: str, next_attempt_at: datetime
+    ) -> int:
+        """Record a failed fetch and its backoff; returns the consecutive failure count."""
+        async with self._tx() as session:
+            row = await self._feed(session, feed_id)
+            row.last_attempt_at = row.last_error_at = at
+            row.last_error = error[:2000]
+            row.consecutive_failures += 1
+            row.next_attempt_at = next_attempt_at
+            row.backoff_reason = error[:500]
+            return row.consecutive_failures
+
+    async def set_feed_health_notified(self, feed_id: str, notified: bool) -> bool:
+        """Flip the health-notice flag; returns True when it changed (notify once)."""
+        async with self._tx() as session:
+            row = await self._feed(session, feed_id)
+            if row.health_notified == notified:
+                return False
+            row.health_notified = notified
+            return True
+
+    async def _feed(self, session: AsyncSession, feed_id: str) -> Feed:
+        row = await session.get(Feed, feed_id)
+        if row is None:
+            raise NotFoundError(f"no feed with id {feed_id!r}")
+        return row
+
+    # --- items, stories, alerts ----------------------------------------------------------
+
+    async def ingest(
+        self,
+        feed_id: str,
+        entries: Sequence[tuple[FeedItem, Match]],
+        *,
+        now: datetime,
+        story_window: timedelta,
+        choose_story: StoryChooser,
+        make_alert: AlertMaker,
+        sinks: Sequence[str],
+    ) -> IngestResult:
+        """Store new items, group relevant ones into stories and queue their alerts.
+
+        One transaction: the items, their stories and the alerts they cause land together
+        or not at all, so a crash can neither lose an alert nor announce an unstored item.
+        """
+        new_items: list[NewItem] = []
+        alerts: list[AlertView] = []
+        duplicates = 0
+        async with self._tx() as session:
+            recent = await self._recent_stories(session, now - story_window)
+            for item, match in entries:
+                item_id = await self._insert_item(session, item, match, now)
+                if item_id is None:
+                    duplicates += 1
+                    continue
+                story_id, is_new = None, False
+                if match.relevant:
+                    story_id = choose_story(item, match, recent)
+                    if story_id is None:
+                        story = _new_story(item, match, now)
+                        session.add(story)
+                        await session.flush()
+                        story_id, is_new = story.id, True
+                        recent.append(_story_view(story, (item.url,)))
+                        alert = await self.queue_alert(
+                            make_alert(story_id, item, match), now=now, sinks=sinks, session=session
+                        )
+                        if alert is not None:
+                            alerts.append(alert)
+                    else:
+                        await self._join_story(session, story_id, item, now)
+                    await session.execute(
+                        update(Item).where(Item.id == item_id).values(story_id=story_id)
+                    )
+                new_items.append(_new_item(item_id, item, match, story_id, is_new))
+            await session.execute(
+                update(Feed)
+                .where(Feed.id == feed_id)
+                .values(items_seen=Feed.items_seen + len(new_items))
+            )
+        return IngestResult(new_items=new_items, duplicates=duplicates, alerts=alerts)
+
+    async def _insert_item(
+        self, session: AsyncSession, item: FeedItem, match: Match, now: datetime
+    ) -> int | None:
+        stmt = (
+            self._insert(session, Item)
+            .values(
+                feed_id=item.feed_id,
+                guid=item.guid[:512],
+                url_key=url_key(item.url),
+                url=item.url,
+                title=item.title,
+                summary=item.summary,
+                source_name=item.source_name,
+                source_kind=item.source_kind,
+                published=item.published,
+                first_seen=now,
+                relevant=match.relevant,
+                kind=match.kind,
+                companies=list(match.companies),
+                jurisdictions=list(match.jurisdictions),
+                bill_ids=list(match.bill_ids),
+                event=match.event,
+                score=match.score,
+                reasons=list(match.reasons),
+                pledges=list(match.pledges),
+                bills=list(match.bills),
+            )
+            .on_conflict_do_nothing()
+            .returning(Item.id)
+        )
+        result: int | None = (await session.execute(stmt)).scalar_one_or_none()
+        return result
+
+    async def _recent_stories(self, session: AsyncSession, since: datetime) -> list[StoryView]:
+        stories = (
+            await session.scalars(select(Story).where(Story.last_seen >= since).order_by(Story.id))
+        ).all()
+        if not stories:
+            return []
+        urls: dict[int, list[str]] = {}
+        rows = await session.execute(
+            select(Item.story_id, Item.url).where(Item.story_id.in_([s.id for s in stories]))
+        )
+        for story_id, url in rows:
+            urls.setdefault(story_id, []).append(url)
+        return [_story_view(s, tuple(urls.get(s.id, ()))) for s in stories]
+
+    async def _join_story(
+        self, session: AsyncSession, story_id: int, item: FeedItem, now: datetime
+    ) -> None:
+        story = await session.get(Story, story_id)
+        if story is None:
+            raise NotFoundError(f"no story {story_id}")
+        story.source_count += 1
+        story.last_seen = now
+        alert = await session.scalar(select(Alert).where(Alert.key == f"story:{story_id}"))
+        if alert is not None:
+            source = item.source_name or item.feed_id
+            payload = dict(alert.payload)
+            others = list(payload.get("also_reported_by", []))
+            if source != payload.get("source") and all(o["name"] != source for o in others):
+                others.append({"name": source, "url": item.url})
+                payload["also_reported_by"] = others
+                alert.payload = payload  # reassign: JSON columns track assignment, not mutation
+
+    async def queue_alert(
+        self,
+        draft: AlertDraft,
+        *,
+        now: datetime,
+        sinks: Sequence[str],
+        session: AsyncSession | None = None,
+    ) -> AlertView | None:
+        """Store an alert and its deliveries; None when this alert key already exists."""
+        if session is None:
+            async with self._tx() as own:
+                return await self.queue_alert(draft, now=now, sinks=sinks, session=own)
+        stmt = (
+            self._insert(session, Alert)
+            .values(
+                key=draft.key,
+                kind=draft.kind,
+                importance=draft.importance,
+                payload=draft.payload,
+                created_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(Alert.id)
+        )
+        alert_id: int | None = (await session.execute(stmt)).scalar_one_or_none()
+        if alert_id is None:
+            return None
+        targets: list[tuple[str, int | None]] = [(t, None) for t in sinks if t in SINK_TARGETS]
+        if "discord" in sinks:
+            subs = (await session.scalars(select(Subscription))).all()
+            targets += [
+                (f"channel:{sub.channel_id}", sub.id)
+                for sub in subs
+                if not sub.paused
+                and wants(_filter(sub), draft.kind, draft.importance, draft.payload)
+            ]
+        for target, subscription_id in targets:
+            session.add(
+                Delivery(
+                    alert_id=alert_id,
+                    target=target,
+                    subscription_id=subscription_id,
+                    state="pending",
+                    attempts=0,
+                    next_attempt_at=now,
+                    nonce=nonce_for(draft.key, target),
+                    created_at=now,
+                )
+            )
+        return AlertView(alert_id, draft.key, draft.kind, draft.importance, draft.payload, now)
+
+    async def stories(self, since: datetime) -> list[StoryView]:
+        async with self._tx() as session:
+            return await self._recent_stories(session, since)
+
+    async def count(self, what: str) -> int:
+        """Row count of a table, for reports and tests."""
+        model = {"items": Item, "stories": Story, "alerts": Alert, "deliveries": Delivery}[what]
+        async with self._tx() as session:
+            return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+    # --- outbox --------------------------------------------------------------------------
+
+    async def pending_deliveries(
+        self, *, now: datetime, targets: Sequence[str] | None = None, limit: int = 50
+    ) -> list[PendingDelivery]:
+        """Deliveries due now, oldest alert first (so a channel gets them in order)."""
+        async with self._tx() as session:
+            stmt = (
+                select(Delivery, Alert, Subscription.mention_role_id)
+                .join(Alert, Alert.id == Delivery.alert_id)
+                .outerjoin(Subscription, Subscription.id == Delivery.subscription_id)
+                .where(Delivery.state == "pending", Delivery.next_attempt_at <= now)
+                .order_by(Alert.created_at, Alert.id, Delivery.id)
+                .limit(limit)
+            )
+            if targets is not None:
+                conditions = [
+                    Delivery.target.startswith("channel:")
+                    if t == "discord"
+                    else Delivery.target == t
+                    for t in targets
+                ]
+                stmt = stmt.where(or_(*conditions))
+            rows = (await session.execute(stmt)).all()
+            return [
+                PendingDelivery(
+                    id=d.id,
+                    target=d.target,
+                    subscription_id=d.subscription_id,
+                    attempts=d.attempts,
+                    nonce=d.nonce,
+                    message_id=d.message_id,
+                    alert=_alert_view(a),
+                    mention_role_id=role,
+                )
+                for d, a, role in rows
+            ]
+
+    async def mark_delivered(
+        self, delivery_id: int, *, message_id: str | None, at: datetime
+    ) -> None:
+        async with self._tx() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(state="sent", message_id=message_id, sent_at=at, last_error=None)
+            )
+
+    async def mark_retry(self, delivery_id: int, *, error: str, next_attempt_at: datetime) -> None:
+        async with self._tx() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(
+                    attempts=Delivery.attempts + 1,
+                    last_error=error[:1000],
+                    next_attempt_at=next_attempt_at,
+                )
+            )
+
+    async def mark_undeliverable(self, delivery_id: int, *, error: str) -> None:
+        async with self._tx() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id)
+                .values(state="failed", attempts=Delivery.attempts + 1, last_error=error[:1000])
+            )
+
+    # --- subscriptions -------------------------------------------------------------------
+
+    async def subscribe(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        now: datetime,
+        kinds: Sequence[str] = (),
+        companies: Sequence[str] = (),
+        jurisdictions: Sequence[str] = (),
+        min_importance: int = 0,
+        mode: str = "immediate",
+        mention_role_id: int | None = None,
+        created_by: int | None = None,
+    ) -> SubscriptionView:
+        """Create or replace the channel's subscription (one per channel)."""
+        async with self._tx() as session:
+            row = await session.scalar(
+                select(Subscription).where(Subscription.channel_id == channel_id)
+            )
+            if row is None:
+                row = Subscription(guild_id=guild_id, channel_id=channel_id, created_at=now)
+                session.add(row)
+            row.kinds, row.companies = list(kinds), list(companies)
+            row.jurisdictions, row.min_importance = list(jurisdictions), min_importance
+            row.mode, row.mention_role_id, row.created_by = mode, mention_role_id, created_by
+            row.paused, row.paused_reason = False, None
+            await session.flush()
+            return _subscription_view(row)
+
+    async def unsubscribe(self, channel_id: int) -> bool:
+        async with self._tx() as session:
+            row = await session.scalar(
+                select(Subscription).where(Subscription.channel_id == channel_id)
+            )
+            if row is None:
+                return False
+            await session.execute(
+                delete(Delivery).where(
+                    Delivery.subscription_id == row.id, Delivery.state == "pending"
+                )
+            )
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.subscription_id == row.id)
+                .values(subscription_id=None)
+            )
+            await session.delete(row)
+            return True
+
+    async def subscriptions(self, guild_id: int | None = None) -> list[SubscriptionView]:
+        async with self._tx() as session:
+            stmt = select(Subscription).order_by(Subscription.id)
+            if guild_id is not None:
+                stmt = stmt.where(Subscription.guild_id == guild_id)
+            return [_subscription_view(s) for s in (await session.scalars(stmt)).all()]
+
+    async def pause_subscription(self, subscription_id: int, *, reason: str) -> bool:
+        """Pause a subscription and park its pending deliveries; True when newly paused."""
+        async with self._tx() as session:
+            row = await session.get(Subscription, subscription_id)
+            if row is None or row.paused:
+                return False
+            row.paused, row.paused_reason = True, reason[:500]
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.subscription_id == subscription_id, Delivery.state == "pending")
+                .values(state="paused", last_error=reason[:1000])
+            )
+            return True
+
+
+def _feed_state(row: Feed) -> FeedState:
+    return FeedState(
+        id=row.id,
+        url=row.url,
+        kind=row.kind,
+        format=row.format,
+        enabled=row.enabled,
+        origin=row.origin,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        last_attempt_at=row.last_attempt_at,
+        last_success_at=row.last_success_at,
+        last_error=row.last_error,
+        last_error_at=row.last_error_at,
+        consecutive_failures=row.consecutive_failures,
+        next_attempt_at=row.next_attempt_at,
+        backoff_reason=row.backoff_reason,
+        items_seen=row.items_seen,
+        name=row.name,
+    )
+
+
+def _new_story(item: FeedItem, match: Match, now: datetime) -> Story:
+    return Story(
+        title=item.title,
+        url=item.url,
+        kind=match.kind,
+        event=match.event,
+        companies=list(match.companies),
+        jurisdictions=list(match.jurisdictions),
+        bill_ids=list(match.bill_ids),
+        pledges=list(match.pledges),
+        bills=list(match.bills),
+        score=match.score,
+        first_seen=now,
+        last_seen=now,
+        published=item.published,
+        source_count=1,
+    )
+
+
+def _story_view(story: Story, urls: tuple[str, ...]) -> StoryView:
+    return StoryView(
+        id=story.id,
+        title=story.title,
+        url=story.url,
+        event=story.event,
+        bill_ids=tuple(story.bill_ids),
+        companies=tuple(story.companies),
+        first_seen=story.first_seen,
+        published=story.published,
+        source_urls=urls,
+    )
+
+
+def _new_item(
+    item_id: int, item: FeedItem, match: Match, story_id: int | None, new_story: bool
+) -> NewItem:
+    return NewItem(
+        id=item_id,
+        feed_id=item.feed_id,
+        guid=item.guid,
+        title=item.title,
+        url=item.url,
+        published=item.published,
+        relevant=match.relevant,
+        kind=match.kind,
+        companies=match.companies,
+        bill_ids=match.bill_ids,
+        event=match.event,
+        story_id=story_id,
+        new_story=new_story,
+    )
+
+
+def _alert_view(row: Alert) -> AlertView:
+    return AlertView(row.id, row.key, row.kind, row.importance, dict(row.payload), row.created_at)
+
+
+def _filter(sub: Subscription) -> SubscriptionFilter:
+    return SubscriptionFilter(
+        kinds=tuple(sub.kinds),
+        companies=tuple(sub.companies),
+        jurisdictions=tuple(sub.jurisdictions),
+        min_importance=sub.min_importance,
+    )
+
+
+def _subscription_view(row: Subscription) -> SubscriptionView:
+    return SubscriptionView(
+        id=row.id,
+        guild_id=row.guild_id,
+        channel_id=row.channel_id,
+        kinds=tuple(row.kinds),
+        companies=tuple(row.companies),
+        jurisdictions=tuple(row.jurisdictions),
+        min_importance=row.min_importance,
+        mode=row.mode,
+        mention_role_id=row.mention_role_id,
+        paused=row.paused,
+        paused_reason=row.paused_reason,
+        created_at=row.created_at,
+    )
