@@ -88,6 +88,7 @@ class PendingDelivery:
     nonce: str
     message_id: str | None
     alert: AlertView
+    next_attempt_at: datetime
     mention_role_id: int | None = None
 
 

@@ -356,18 +356,21 @@ class Repository:
     # --- outbox --------------------------------------------------------------------------
 
     async def pending_deliveries(
-        self, *, now: datetime, targets: Sequence[str] | None = None, limit: int = 50
+        self, *, now: datetime | None, targets: Sequence[str] | None = None, limit: int = 50
     ) -> list[PendingDelivery]:
-        """Deliveries due now, oldest alert first (so a channel gets them in order)."""
+        """Pending deliveries, oldest alert first (so a channel gets them in order); only
+        those due by ``now`` unless ``now`` is None."""
         async with self._tx() as session:
             stmt = (
                 select(Delivery, Alert, Subscription.mention_role_id)
                 .join(Alert, Alert.id == Delivery.alert_id)
                 .outerjoin(Subscription, Subscription.id == Delivery.subscription_id)
-                .where(Delivery.state == "pending", Delivery.next_attempt_at <= now)
+                .where(Delivery.state == "pending")
                 .order_by(Alert.created_at, Alert.id, Delivery.id)
                 .limit(limit)
             )
+            if now is not None:
+                stmt = stmt.where(Delivery.next_attempt_at <= now)
             if targets is not None:
                 conditions = [
                     Delivery.target.startswith("channel:")
@@ -386,6 +389,7 @@ class Repository:
                     nonce=d.nonce,
                     message_id=d.message_id,
                     alert=_alert_view(a),
+                    next_attempt_at=d.next_attempt_at,
                     mention_role_id=role,
                 )
                 for d, a, role in rows

@@ -1,0 +1,89 @@
+"""The composition root: builds the engine, HTTP session, fetcher, poller and scheduler
+from settings, hands them in, and closes them. Nothing is created at import time."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import aiohttp
+
+from bot.config import FeedConfig, load_feeds
+from bot.delivery.dispatch import Dispatcher
+from bot.delivery.sinks import Sink
+from bot.domain.watchlist import Watchlist, load_watchlist
+from bot.ingest.fetch import Fetcher, FetchLimits
+from bot.ingest.pipeline import Poller
+from bot.settings import Settings
+from storage.engine import create_engine, upgrade
+from storage.repository import Repository
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    repo: Repository
+    feeds: list[FeedConfig]
+    watchlist: Watchlist
+    poller: Poller
+    http: aiohttp.ClientSession
+    clock: Callable[[], datetime]
+    sinks: tuple[str, ...]
+
+    def dispatcher(self, sinks: dict[str, Sink]) -> Dispatcher:
+        return Dispatcher(self.repo, sinks, self.clock)
+
+
+def delivery_mode(settings: Settings) -> str:
+    """Where alerts go: the Discord bot, an incoming webhook, or the console."""
+    if settings.discord_token:
+        return "discord"
+    if settings.discord_webhook_url:
+        return "webhook"
+    return "console"
+
+
+@asynccontextmanager
+async def open_app(
+    settings: Settings,
+    *,
+    feeds_path: Path | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    out: TextIO = sys.stdout,
+) -> AsyncIterator[App]:
+    """Validate config, migrate the store, and build every long-lived resource."""
+    feeds = load_feeds(feeds_path or settings.pledgewatch_feeds)
+    watchlist = load_watchlist()
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        repo = Repository(engine)
+        await repo.sync_feeds(feeds)
+        mode = delivery_mode(settings)
+        sinks = (mode,)
+        async with aiohttp.ClientSession(auto_decompress=False) as http:
+            fetcher = Fetcher(
+                http,
+                limits=FetchLimits(),
+                allow_private=settings.pledgewatch_allow_private_feeds,
+            )
+            poller = Poller(
+                repo=repo,
+                fetcher=fetcher,
+                watchlist=watchlist,
+                settings=settings,
+                clock=clock,
+                sinks=sinks,
+            )
+            yield App(settings, repo, feeds, watchlist, poller, http, clock, sinks)
+    finally:
+        await engine.dispose()

@@ -1,0 +1,340 @@
+"""``pledgewatch``: the command line. The only place that prints."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot import __version__
+from bot.app import App, delivery_mode, open_app, utc_now
+from bot.config import FeedConfig, load_feeds
+from bot.delivery.sinks import ConsoleSink
+from bot.errors import PledgeWatchError
+from bot.ingest.pipeline import CycleReport, FeedOutcome
+from bot.logs import configure_logging
+from bot.settings import Settings, load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pledgewatch",
+        description="Keeps watch on facial-recognition policy and reports it to Discord.",
+    )
+    parser.add_argument("--version", action="version", version=f"pledgewatch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="poll on schedule and deliver alerts until stopped")
+
+    poll = sub.add_parser("poll", help="poll the feeds")
+    poll.add_argument("--once", action="store_true", required=True, help="one cycle, then exit")
+    poll.add_argument("--feeds", type=Path, help="feeds file (default: PLEDGEWATCH_FEEDS)")
+    poll.add_argument("--json", action="store_true", help="one JSON line per new item")
+
+    feeds = sub.add_parser("feeds", help="inspect the configured feeds")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
+    check = feeds_sub.add_parser("check", help="validate, fetch each enabled feed once, report")
+    check.add_argument("--feeds", type=Path)
+    listing = feeds_sub.add_parser("list", help="list feeds with their fetch state")
+    listing.add_argument("--feeds", type=Path)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply migrations")
+
+    classify = sub.add_parser("classify", help="classify JSON Lines items (stdin or FILE)")
+    classify.add_argument("file", nargs="?", default="-")
+
+    evaluate = sub.add_parser("eval", help="measure the classifier on a labelled corpus")
+    evaluate.add_argument("--corpus", type=Path, required=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        configure_logging(settings.pledgewatch_log_level, settings.secret_values())
+        return _dispatch(args, settings)
+    except PledgeWatchError as exc:
+        print(f"pledgewatch: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run":
+        return asyncio.run(run(settings))
+    if args.command == "poll":
+        return asyncio.run(poll_once(settings, feeds_path=args.feeds, as_json=args.json))
+    if args.command == "feeds":
+        if args.feeds_command == "check":
+            return asyncio.run(feeds_check(settings, feeds_path=args.feeds))
+        return asyncio.run(feeds_list(settings, feeds_path=args.feeds))
+    if args.command == "db":
+        return asyncio.run(db_upgrade(settings))
+    if args.command == "classify":
+        return classify_command(args.file)
+    if args.command == "eval":
+        return eval_command(args.corpus)
+    raise AssertionError(f"unhandled command {args.command}")  # argparse prevents this
+
+
+# --- poll -----------------------------------------------------------------------------------
+
+
+async def poll_once(
+    settings: Settings, *, feeds_path: Path | None, as_json: bool, out: TextIO = sys.stdout
+) -> int:
+    async with open_app(settings, feeds_path=feeds_path) as app:
+        progress = _Progress(len(app.feeds)) if sys.stderr.isatty() else None
+        report = await app.poller.poll_all(app.feeds, on_done=progress.update if progress else None)
+        if progress:
+            progress.finish()
+        if as_json:
+            _print_json_items(report, out)
+            _print_failures(report, sys.stderr)
+            return 0
+        _print_summary(app, report, out)
+        if delivery_mode(settings) == "console":
+            dispatcher = app.dispatcher({"console": ConsoleSink(out)})
+            while (await dispatcher.run_once()).sent:
+                pass
+        else:
+            out.write(f"{len(report.alerts)} new alert(s) queued for delivery by `run`.\n")
+    return 0
+
+
+class _Progress:
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def update(self, outcome: FeedOutcome) -> None:
+        self.done += 1
+        sys.stderr.write(f"\r\033[K[{self.done}/{self.total}] {outcome.feed_id}: {outcome.status}")
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def _print_json_items(report: CycleReport, out: TextIO) -> None:
+    for item in report.new_items:
+        record = {
+            "feed": item.feed_id,
+            "guid": item.guid,
+            "title": item.title,
+            "url": item.url,
+            "published": item.published.isoformat(),
+            "relevant": item.relevant,
+            "kind": item.kind,
+            "companies": list(item.companies),
+            "bill_ids": list(item.bill_ids),
+            "event": item.event,
+        }
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _print_failures(report: CycleReport, err: TextIO) -> None:
+    for outcome in report.outcomes:
+        if outcome.status in ("failed", "skipped"):
+            err.write(f"{outcome.feed_id}: {outcome.status}: {outcome.error}\n")
+
+
+def _print_summary(app: App, report: CycleReport, out: TextIO) -> None:
+    rows = [
+        (
+            o.feed_id,
+            o.status,
+            str(len(o.new_items)),
+            str(sum(1 for i in o.new_items if i.relevant)),
+            o.error or "",
+        )
+        for o in report.outcomes
+    ]
+    _table(out, ("feed", "status", "new", "relevant", "note"), rows)
+    failed = report.count("failed")
+    out.write(
+        f"\n{len(report.outcomes)} feeds: {report.count('new')} with new items, "
+        f"{report.count('unchanged') + report.count('not_modified')} unchanged, "
+        f"{failed} failed, {report.count('skipped')} skipped; "
+        f"{len(report.new_items)} new items, {len(report.alerts)} alerts.\n\n"
+    )
+
+
+def _table(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [len(h) for h in header]
+    for row in rows:
+        widths = [max(w, min(len(cell), 70)) for w, cell in zip(widths, row, strict=True)]
+    for row in [header, *rows]:
+        cells = [cell if len(cell) <= 70 else cell[:69] + "…" for cell in row]
+        out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n")
+
+
+# --- run ------------------------------------------------------------------------------------
+
+
+async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
+    from bot.scheduling import build_scheduler, schedule_every, schedule_feeds
+
+    mode = delivery_mode(settings)
+    if mode != "console":
+        raise PledgeWatchError(
+            f"{'DISCORD_TOKEN' if mode == 'discord' else 'DISCORD_WEBHOOK_URL'} is set, but "
+            "Discord delivery is not available in this version; unset it to print alerts here"
+        )
+    async with open_app(settings) as app:
+        out.write(
+            "No DISCORD_TOKEN or DISCORD_WEBHOOK_URL is set: alerts will print to this console.\n"
+        )
+        for feed in app.feeds:
+            reason = app.poller.skip_reason(feed)
+            if reason and reason != "disabled":
+                out.write(f"notice: feed {feed.id} {reason}\n")
+        out.flush()
+        dispatcher = app.dispatcher({"console": ConsoleSink(out)})
+        scheduler = build_scheduler()
+        scheduled = schedule_feeds(scheduler, app.poller, app.feeds, now=utc_now())
+        schedule_every(
+            scheduler,
+            "dispatch",
+            dispatcher.run_once,
+            settings.pledgewatch_dispatch_every,
+            now=utc_now(),
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        scheduler.start()
+        out.write(f"Polling {len(scheduled)} feeds. Ctrl+C stops.\n")
+        out.flush()
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            out.write("Stopped.\n")
+    return 0
+
+
+# --- feeds ----------------------------------------------------------------------------------
+
+
+async def feeds_check(
+    settings: Settings, *, feeds_path: Path | None, out: TextIO = sys.stdout
+) -> int:
+    import time
+
+    import aiohttp
+
+    from bot.errors import FeedError
+    from bot.ingest.fetch import Fetcher, FetchLimits
+    from bot.ingest.parse import parse_feed
+
+    feeds = load_feeds(feeds_path or settings.pledgewatch_feeds)
+    out.write(f"{len(feeds)} feeds in {feeds_path or settings.pledgewatch_feeds}: valid.\n\n")
+
+    async with aiohttp.ClientSession(auto_decompress=False) as http:
+        fetcher = Fetcher(
+            http, limits=FetchLimits(), allow_private=settings.pledgewatch_allow_private_feeds
+        )
+
+        async def check(feed: FeedConfig) -> tuple[str, ...]:
+            if not feed.enabled:
+                return (feed.id, "disabled", "", "", "")
+            if feed.requires and not settings.secret(feed.requires):
+                return (feed.id, "skipped", "", "", f"needs {feed.requires}")
+            url = feed.url.replace("{key}", settings.secret(feed.requires or "") or "")
+            started = time.perf_counter()
+            try:
+                result = await fetcher.fetch(url, etag=None, last_modified=None)
+                items = await parse_feed(
+                    result.body,
+                    feed_id=feed.id,
+                    fmt=feed.format,
+                    source_kind=feed.kind,
+                    headers=result.headers,
+                    now=utc_now(),
+                    base_url=result.final_url,
+                )
+            except FeedError as exc:
+                from bot.settings import redact
+
+                seconds = f"{time.perf_counter() - started:.1f}s"
+                return (feed.id, "FAILED", seconds, "", redact(str(exc), settings.secret_values()))
+            seconds = f"{time.perf_counter() - started:.1f}s"
+            return (feed.id, "ok", seconds, str(len(items)), "")
+
+        rows = await asyncio.gather(*(check(feed) for feed in feeds))
+    _table(out, ("feed", "health", "time", "items", "error"), rows)
+    return 0
+
+
+async def feeds_list(
+    settings: Settings, *, feeds_path: Path | None, out: TextIO = sys.stdout
+) -> int:
+    async with open_app(settings, feeds_path=feeds_path) as app:
+        states = await app.repo.feed_states()
+    rows = []
+    for state in states.values():
+        rows.append(
+            (
+                state.id,
+                state.kind,
+                "on" if state.enabled else "off",
+                f"{state.last_success_at:%Y-%m-%d %H:%M}" if state.last_success_at else "never",
+                str(state.consecutive_failures),
+                state.last_error or "",
+            )
+        )
+    _table(out, ("feed", "kind", "enabled", "last success (UTC)", "failures", "last error"), rows)
+    return 0
+
+
+# --- db, classify, eval ---------------------------------------------------------------------
+
+
+async def db_upgrade(settings: Settings, *, out: TextIO = sys.stdout) -> int:
+    from storage.engine import create_engine, upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    out.write("Database is up to date.\n")
+    return 0
+
+
+def classify_command(file: str) -> int:
+    from bot.classify_io import classify_lines
+    from bot.domain.watchlist import load_watchlist
+
+    watchlist = load_watchlist()
+    if file == "-":
+        for line in classify_lines(sys.stdin, watchlist):
+            sys.stdout.write(line + "\n")
+        return 0
+    try:
+        with Path(file).open(encoding="utf-8") as handle:
+            for line in classify_lines(handle, watchlist):
+                sys.stdout.write(line + "\n")
+    except OSError as exc:
+        raise PledgeWatchError(f"{file}: cannot read: {exc.strerror or exc}") from exc
+    return 0
+
+
+def eval_command(corpus: Path) -> int:
+    from bot.classify_io import run_eval
+
+    if not corpus.exists():
+        raise PledgeWatchError(f"{corpus}: no such corpus file")
+    run_eval(corpus, sys.stdout)
+    return 0
