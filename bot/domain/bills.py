@@ -1,0 +1,394 @@
+"""Bill stages: a crosswalk of Congress.gov, Open States, LegiScan and the action text that
+GovTrack's and other feeds carry. Pure.
+
+Every source's action becomes a :class:`Step` (a stage, or a chamber passage); the stage is
+folded from the steps in date order. An action nobody recognises moves nothing: the stage is
+never guessed upward.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from bot.domain.types import BillAction
+
+Stage = Literal[
+    "introduced",
+    "in_committee",
+    "reported",
+    "passed_one_chamber",
+    "passed_both",
+    "sent_to_executive",
+    "enacted",
+    "vetoed",
+    "failed",
+    "withdrawn",
+    "expired",
+]
+STAGES: tuple[Stage, ...] = (
+    "introduced",
+    "in_committee",
+    "reported",
+    "passed_one_chamber",
+    "passed_both",
+    "sent_to_executive",
+    "enacted",
+    "vetoed",
+    "failed",
+    "withdrawn",
+    "expired",
+)
+# How far along a bill is; the ends that stop it (vetoed, failed, withdrawn, expired) are
+# not ranks: they hold until a later action moves the bill past its best rank.
+RANK: dict[str, int] = {
+    "introduced": 0,
+    "in_committee": 1,
+    "reported": 2,
+    "passed_one_chamber": 3,
+    "passed_both": 4,
+    "sent_to_executive": 5,
+    "enacted": 6,
+}
+STOPPED: frozenset[str] = frozenset({"vetoed", "failed", "withdrawn", "expired"})
+# A chamber passage is folded into passed_one_chamber / passed_both by counting chambers.
+PASSAGE = "passage"
+StepKind = Literal[
+    "introduced",
+    "in_committee",
+    "reported",
+    "passage",
+    "passed_one_chamber",
+    "passed_both",
+    "sent_to_executive",
+    "enacted",
+    "vetoed",
+    "failed",
+    "withdrawn",
+    "expired",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    kind: StepKind
+    chamber: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    stage: Stage | None
+    date: date | None = None
+    action: BillAction | None = None
+    unknown: tuple[BillAction, ...] = field(default=())
+
+
+# --- Congress.gov ---------------------------------------------------------------------------
+
+# Library of Congress action codes (the "sourceSystem: Library of Congress" rows).
+_LOC_CODES: dict[str, Step] = {
+    "1000": Step("introduced", "house"),
+    "10000": Step("introduced", "senate"),
+    "Intro-H": Step("introduced", "house"),
+    "Intro-S": Step("introduced", "senate"),
+    "5000": Step("reported", "house"),
+    "14000": Step("reported", "senate"),
+    "8000": Step("passage", "house"),
+    "17000": Step("passage", "senate"),
+    "9000": Step("failed", "house"),
+    "18000": Step("failed", "senate"),
+    "28000": Step("sent_to_executive"),
+    "29000": Step("sent_to_executive"),
+    "31000": Step("vetoed"),
+    "36000": Step("enacted"),
+    "E40000": Step("enacted"),
+}
+_CONGRESS_TYPES: dict[str, Step] = {
+    "BecameLaw": Step("enacted"),
+    "Veto": Step("vetoed"),
+}
+
+
+def congress_step(action: BillAction) -> Step | None:
+    """``codes`` holds Congress.gov's ``type`` and ``actionCode``."""
+    for code in action.codes:
+        if code in _LOC_CODES:
+            return _LOC_CODES[code]
+    for code in action.codes:
+        if code in _CONGRESS_TYPES:
+            return _CONGRESS_TYPES[code]
+    step = text_step(action.text, chamber=action.chamber)
+    if step is not None:
+        return step
+    if "IntroReferral" in action.codes or "Committee" in action.codes:
+        return Step("in_committee") if _REFERRED.search(action.text) else None
+    return None
+
+
+# --- Open States ----------------------------------------------------------------------------
+
+_OPENSTATES: dict[str, StepKind] = {
+    "introduction": "introduced",
+    "filing": "introduced",
+    "referral-committee": "in_committee",
+    "committee-passage": "reported",
+    "committee-passage-favorable": "reported",
+    "committee-failure": "failed",
+    "passage": "passage",
+    "failure": "failed",
+    "withdrawal": "withdrawn",
+    "executive-receipt": "sent_to_executive",
+    "executive-signature": "enacted",
+    "became-law": "enacted",
+    "executive-veto": "vetoed",
+    "veto-override-passage": "enacted",
+}
+# Strongest first: one action may carry several classifications.
+_OPENSTATES_ORDER = (
+    "became-law",
+    "executive-signature",
+    "veto-override-passage",
+    "executive-veto",
+    "executive-receipt",
+    "withdrawal",
+    "failure",
+    "committee-failure",
+    "passage",
+    "committee-passage-favorable",
+    "committee-passage",
+    "referral-committee",
+    "introduction",
+    "filing",
+)
+
+
+def openstates_step(action: BillAction) -> Step | None:
+    """``codes`` holds the action's ``classification`` list; ``chamber`` its organization's
+    classification (``lower``/``upper``)."""
+    for name in _OPENSTATES_ORDER:
+        if name in action.codes:
+            return Step(_OPENSTATES[name], action.chamber)
+    return text_step(action.text, chamber=action.chamber)
+
+
+# --- LegiScan -------------------------------------------------------------------------------
+
+# ``progress`` events 1-12 and ``status`` 1-6 share the low numbers.
+_LEGISCAN: dict[str, StepKind] = {
+    "1": "introduced",
+    "2": "passed_one_chamber",  # engrossed
+    "3": "passed_both",  # enrolled
+    "4": "enacted",  # passed
+    "5": "vetoed",
+    "6": "failed",
+    "7": "enacted",  # veto override
+    "8": "enacted",  # chaptered
+    "9": "in_committee",  # referred
+    "10": "reported",  # report pass
+    # A do-not-pass report is one committee's view, not the bill's end.
+    "11": "in_committee",
+}
+
+
+def legiscan_step(action: BillAction) -> Step | None:
+    """``codes`` holds a ``progress`` event number, when the row came from ``progress``."""
+    for code in action.codes:
+        if code in _LEGISCAN:
+            return Step(_LEGISCAN[code])
+    return text_step(action.text, chamber=action.chamber)
+
+
+def legiscan_status_stage(status: str | None) -> Stage | None:
+    """The stage LegiScan's top-level ``status`` (1-6) states by itself."""
+    kind = _LEGISCAN.get(status or "")
+    return kind if kind in RANK or kind in STOPPED else None  # type: ignore[return-value]
+
+
+# --- Action text (GovTrack RSS, news, any source without codes) ------------------------------
+
+_F = re.IGNORECASE
+_TEXT_RULES: tuple[tuple[re.Pattern[str], StepKind], ...] = (
+    (
+        re.compile(r"\bveto(?:es)? (?:was )?overridden|\boverr(?:ode|ide) (?:the )?veto", _F),
+        "enacted",
+    ),
+    (re.compile(r"\b(?:pocket[- ])?vetoed\b|\bveto message\b", _F), "vetoed"),
+    (
+        re.compile(
+            r"\bbecame (?:public |private )?law\b|\bsigned (?:into law )?by (?:the )?"
+            r"(?:president|governor)\b(?! pro tem)|\bchaptered\b|\bapproved by (?:the )?governor"
+            r"|\benacted\b|\bpublic law no\b|\blaw without (?:the )?(?:governor's )?signature",
+            _F,
+        ),
+        "enacted",
+    ),
+    (
+        re.compile(
+            r"\bpresented to (?:the )?(?:president|governor)|\b(?:sent|delivered|transmitted) "
+            r"to (?:the )?governor|\bto governor\b|\benrolled and presented",
+            _F,
+        ),
+        "sent_to_executive",
+    ),
+    (re.compile(r"\bwithdrawn\b|\bwithdrawal of\b", _F), "withdrawn"),
+    (
+        re.compile(
+            r"\bfailed (?:of |to )?pass(?:age)?\b|\bdefeated\b|\bdied in committee\b"
+            r"|\bindefinitely postponed\b|\bnot passed\b",
+            _F,
+        ),
+        "failed",
+    ),
+    (
+        re.compile(r"\bdied (?:at|upon) (?:the )?(?:end|adjournment)|\bsine die\b.*\bdied\b", _F),
+        "expired",
+    ),
+    (
+        re.compile(
+            r"\bpassed/agreed to in (?:the )?(house|senate)\b|\bpassed (?:the )?"
+            r"(house|senate|assembly)\b|\b(house|senate|assembly) passed\b"
+            r"|\bthird reading,? (?:final )?passed\b|\bpassed (?:third|3rd) reading\b"
+            r"|\bon passage passed\b",
+            _F,
+        ),
+        "passage",
+    ),
+    (
+        re.compile(
+            r"\breported (?:favorabl[ey]|with(?:out)? amendment|by committee|to (?:the )?"
+            r"(?:house|senate))|\bordered to be reported\b|\bdo pass\b|\breported out of\b",
+            _F,
+        ),
+        "reported",
+    ),
+    (
+        re.compile(r"\breferred to (?:the )?(?:house |senate )?(?:committee|subcommittee)", _F),
+        "in_committee",
+    ),
+    (
+        re.compile(
+            r"\bintroduced\b|\bprefiled\b|\bread (?:the )?first time\b|\bfirst reading\b", _F
+        ),
+        "introduced",
+    ),
+)
+_REFERRED = re.compile(r"\breferred to\b", _F)
+_CHAMBER = re.compile(r"\b(house|senate|assembly)\b", _F)
+_CHAMBER_NAMES = {"lower": "house", "upper": "senate", "assembly": "house"}
+
+
+def text_step(text: str, *, chamber: str | None = None) -> Step | None:
+    for pattern, kind in _TEXT_RULES:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        if kind == "passage":
+            named = next((g for g in match.groups() if g), None) or _first_chamber(text)
+            return Step("passage", _chamber(named or chamber))
+        return Step(kind, _chamber(chamber))
+    return None
+
+
+def _first_chamber(text: str) -> str | None:
+    found = _CHAMBER.search(text)
+    return found.group(1) if found else None
+
+
+def _chamber(name: str | None) -> str | None:
+    if name is None:
+        return None
+    name = name.lower()
+    return _CHAMBER_NAMES.get(name, name)
+
+
+# --- Folding --------------------------------------------------------------------------------
+
+
+def text_only_step(action: BillAction) -> Step | None:
+    return text_step(action.text, chamber=action.chamber)
+
+
+STEPPERS: dict[str, Callable[[BillAction], Step | None]] = {
+    "congress": congress_step,
+    "openstates": openstates_step,
+    "legiscan": legiscan_step,
+    "text": text_only_step,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """The bill moved to ``stage`` by ``action``."""
+
+    stage: Stage
+    action: BillAction
+
+
+def stage_history(
+    actions: Iterable[BillAction], *, source: str, start: Stage | None = None
+) -> tuple[list[Transition], list[BillAction]]:
+    """Every change of stage in date order, and the actions nobody recognised.
+
+    Same-day actions keep the source's order; Congress.gov lists newest first, so its
+    list is reversed before sorting.
+    """
+    stepper = STEPPERS[source]
+    ordered = _chronological(list(actions), newest_first=source == "congress")
+    stage: Stage | None = start
+    best = RANK.get(start or "", -1)
+    chambers: set[str] = set()
+    transitions: list[Transition] = []
+    unknown: list[BillAction] = []
+    for action in ordered:
+        step = stepper(action)
+        if step is None:
+            unknown.append(action)
+            continue
+        moved = _advance(stage, best, _apply(step, chambers))
+        if moved is not None:
+            stage, best = moved, max(best, RANK.get(moved, -1))
+            transitions.append(Transition(moved, action))
+    return transitions, unknown
+
+
+def derive_stage(
+    actions: Iterable[BillAction], *, source: str, start: Stage | None = None
+) -> StageResult:
+    """The stage after these actions; ``start`` when none of them moves the bill."""
+    transitions, unknown = stage_history(actions, source=source, start=start)
+    if not transitions:
+        return StageResult(start, unknown=tuple(unknown))
+    last = transitions[-1]
+    return StageResult(last.stage, last.action.date, last.action, tuple(unknown))
+
+
+def _apply(step: Step, chambers: set[str]) -> Stage:
+    if step.kind != PASSAGE:
+        if step.kind == "passed_both":
+            chambers.update({"house", "senate"})
+        return step.kind  # type: ignore[return-value]
+    chambers.add(step.chamber or f"chamber{len(chambers) + 1}")
+    return "passed_both" if len(chambers) >= 2 else "passed_one_chamber"
+
+
+def _advance(current: Stage | None, best: int, new: Stage) -> Stage | None:
+    """The next stage, or None when ``new`` does not move the bill."""
+    if new in STOPPED:
+        return None if current in (new, "enacted") else new
+    if RANK[new] > best:
+        return new
+    return None
+
+
+def _chronological(actions: Sequence[BillAction], *, newest_first: bool) -> list[BillAction]:
+    indexed = list(enumerate(reversed(actions) if newest_first else actions))
+    indexed.sort(key=lambda pair: (pair[1].date or date.min, pair[0]))
+    return [action for _, action in indexed]
+
+
+def is_progress(old: Stage | None, new: Stage | None) -> bool:
+    """Whether a change from ``old`` to ``new`` is news (any real change of stage)."""
+    return new is not None and new != old
