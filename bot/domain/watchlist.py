@@ -107,6 +107,12 @@ class Pledge(_Record):
     expiry_sources: tuple[str, ...] = ()
     # A real date only where the fact sheet gives one.
     expiry_date: date | None = None
+    # Status from the announcement on: "conditional" when it holds until an event (a law).
+    announced_status: Literal["active", "conditional"] = "active"
+    # An original fixed term stated in the announcement ("a one-year moratorium"), with the
+    # source that states it; its end is derived from announced_date, and labelled derived.
+    term_months: int | None = Field(default=None, gt=0)
+    term_source_url: str | None = None
     history: tuple[HistoryEntry, ...] = ()
 
     _url = field_validator("announced_source_url", "scope_quote_source_url")(_check_url)
@@ -119,6 +125,8 @@ class Pledge(_Record):
             raise ValueError("conditions need conditions_sources")
         if self.expiry and not self.expiry_sources:
             raise ValueError("expiry needs expiry_sources")
+        if self.term_months and not self.term_source_url:
+            raise ValueError("term_months needs term_source_url")
         return self
 
 
