@@ -15,6 +15,7 @@ from datetime import date
 from typing import Literal
 
 from bot.domain.types import BillAction
+from bot.domain.watchlist import Law
 
 Stage = Literal[
     "introduced",
@@ -307,6 +308,83 @@ def _chamber(name: str | None) -> str | None:
 # --- Folding --------------------------------------------------------------------------------
 
 
+# --- The fact sheet's history events ---------------------------------------------------------
+
+# Each event name in the shipped history: the step it is, or None for a note (hearings,
+# follow-up bills, rollbacks by another instrument...). A test checks every shipped name is
+# listed, so a new one forces a decision.
+FACT_STEPS: dict[str, Step | None] = {
+    "prefiled": Step("introduced"),
+    "filed": Step("introduced"),
+    "introduced": Step("introduced"),
+    "introduced_house": Step("introduced", "house"),
+    "introduced_senate": Step("introduced", "senate"),
+    "reintroduced_house": Step("introduced", "house"),
+    "introduced_and_referred": Step("in_committee"),
+    "introduced_committee": Step("in_committee"),
+    "hearing_testimony": Step("in_committee"),
+    "reported": Step("reported"),
+    "committee_approved": Step("reported"),
+    "passed_house": Step("passage", "house"),
+    "passed_assembly": Step("passage", "house"),
+    "passed_senate": Step("passage", "senate"),
+    "passed_legislature": Step("passed_both"),
+    "concurrence": Step("passed_both"),
+    "reenacted_senate": Step("passed_both"),
+    "reenacted_house": Step("passed_both"),
+    # A city council or county council is the whole legislature.
+    "passed_council": Step("passed_both"),
+    "passed": Step("passed_both"),
+    "ban_passed": Step("passed_both"),
+    "sent_to_governor": Step("sent_to_executive"),
+    "signed": Step("enacted"),
+    "signed_partial_veto": Step("enacted"),
+    "became_law": Step("enacted"),
+    "enacted": Step("enacted"),
+    "enacted_without_signature": Step("enacted"),
+    "final_passage": Step("enacted"),
+    "final_adoption": Step("enacted"),
+    "ordained": Step("enacted"),
+    "mayor_approved": Step("enacted"),
+    "approved_by_voters": Step("enacted"),
+    "adopted": Step("enacted"),
+    "effective": Step("enacted"),
+    "private_ban_effective": Step("enacted"),
+    "entered_into_force": Step("enacted"),
+    "prohibition_applies": Step("enacted"),
+    "expired": Step("expired"),
+    "sunset": Step("expired"),
+    "passed_first_vote": None,
+    "stalled_senate": None,
+    "returned_with_amendment": None,
+    "governor_amendment_adopted": None,
+    "ceremonial_signing": None,
+    "amended_exception": None,
+    "followup_bill_reported": None,
+    "followup_bill_filed": None,
+    "renewal_bill_introduced": None,
+    "renewal_bill_passed_assembly": None,
+    "renewal_bill_inactive": None,
+    "rolled_back_by_sb741": None,
+    "report_released": None,
+    "ban_by_determination": None,
+    "school_ban_scheduled_repeal": None,
+    "rollback_introduced": None,
+    "ban_partially_reversed": None,
+    "guardrails_passed": None,
+    "live_fr_alerts_paused": None,
+    "authorization_proposal_reported": None,
+    "public_comment": None,
+    "lawsuit_filed": None,
+    "settled": None,
+}
+
+
+def fact_step(action: BillAction) -> Step | None:
+    """``codes`` holds the fact sheet's event name."""
+    return next((FACT_STEPS[c] for c in action.codes if c in FACT_STEPS), None)
+
+
 def text_only_step(action: BillAction) -> Step | None:
     return text_step(action.text, chamber=action.chamber)
 
@@ -316,6 +394,7 @@ STEPPERS: dict[str, Callable[[BillAction], Step | None]] = {
     "openstates": openstates_step,
     "legiscan": legiscan_step,
     "text": text_only_step,
+    "fact": fact_step,
 }
 
 
@@ -336,7 +415,9 @@ def stage_history(
     list is reversed before sorting.
     """
     stepper = STEPPERS[source]
-    ordered = _chronological(list(actions), newest_first=source == "congress")
+    ordered = list(actions)
+    if source != "fact":  # the fact sheet is in order already, undated entries in place
+        ordered = _chronological(ordered, newest_first=source == "congress")
     stage: Stage | None = start
     best = RANK.get(start or "", -1)
     chambers: set[str] = set()
@@ -377,7 +458,9 @@ def _apply(step: Step, chambers: set[str]) -> Stage:
 def _advance(current: Stage | None, best: int, new: Stage) -> Stage | None:
     """The next stage, or None when ``new`` does not move the bill."""
     if new in STOPPED:
-        return None if current in (new, "enacted") else new
+        if current == new or (current == "enacted" and new != "expired"):
+            return None  # an enacted law can still sunset, but not fail or be withdrawn
+        return new
     if RANK[new] > best:
         return new
     return None
@@ -392,3 +475,22 @@ def _chronological(actions: Sequence[BillAction], *, newest_first: bool) -> list
 def is_progress(old: Stage | None, new: Stage | None) -> bool:
     """Whether a change from ``old`` to ``new`` is news (any real change of stage)."""
     return new is not None and new != old
+
+
+def law_actions(law: Law) -> list[BillAction]:
+    """A tracked law's shipped history as actions (the event name as the code)."""
+    return [
+        BillAction(
+            date=entry.date,
+            text=entry.summary,
+            source_url=entry.source_url or "",
+            codes=(entry.status,),
+        )
+        for entry in law.history
+        if entry.source_url  # nothing unsourced is ever stated
+    ]
+
+
+def shipped_stage(law: Law) -> StageResult:
+    """Where a tracked law stands according to the shipped, sourced history."""
+    return derive_stage(law_actions(law), source="fact")
