@@ -9,7 +9,7 @@ never guessed upward.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -411,13 +411,12 @@ def stage_history(
 ) -> tuple[list[Transition], list[BillAction]]:
     """Every change of stage in date order, and the actions nobody recognised.
 
-    Same-day actions keep the source's order; Congress.gov lists newest first, so its
-    list is reversed before sorting.
+    Actions come oldest first (as the adapters give them); same-day actions keep that order.
     """
     stepper = STEPPERS[source]
     ordered = list(actions)
     if source != "fact":  # the fact sheet is in order already, undated entries in place
-        ordered = _chronological(ordered, newest_first=source == "congress")
+        ordered = sorted(ordered, key=lambda action: action.date or date.min)
     stage: Stage | None = start
     best = RANK.get(start or "", -1)
     chambers: set[str] = set()
@@ -464,12 +463,6 @@ def _advance(current: Stage | None, best: int, new: Stage) -> Stage | None:
     if RANK[new] > best:
         return new
     return None
-
-
-def _chronological(actions: Sequence[BillAction], *, newest_first: bool) -> list[BillAction]:
-    indexed = list(enumerate(reversed(actions) if newest_first else actions))
-    indexed.sort(key=lambda pair: (pair[1].date or date.min, pair[0]))
-    return [action for _, action in indexed]
 
 
 def is_progress(old: Stage | None, new: Stage | None) -> bool:

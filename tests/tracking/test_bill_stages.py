@@ -23,6 +23,7 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "tracking"
 
 
 def congress_actions(data: dict) -> list[BillAction]:
+    """Oldest first, as the Congress.gov adapter hands them (the API lists newest first)."""
     return [
         BillAction(
             date=date.fromisoformat(a["actionDate"]),
@@ -30,7 +31,7 @@ def congress_actions(data: dict) -> list[BillAction]:
             source_url="https://www.congress.gov/bill/117th-congress/house-bill/21/all-actions",
             codes=tuple(c for c in (a.get("type"), a.get("actionCode")) if c),
         )
-        for a in data["actions"]
+        for a in reversed(data["actions"])
     ]
 
 
@@ -49,7 +50,7 @@ def test_congress_sample_yields_introduced_committee_then_house_passage() -> Non
 
 
 def test_congress_shapes_of_our_own_cover_both_chambers_and_the_president() -> None:
-    rows = [  # newest first, as Congress.gov lists them
+    rows = [  # newest first, as Congress.gov lists them; reversed below as the adapter does
         ("2022-03-15", "BecameLaw", "36000", "Became Public Law No: 117-103."),
         ("2022-03-15", "President", "29000", "Signed by President."),
         ("2022-03-11", "President", "28000", "Presented to President."),
@@ -70,7 +71,7 @@ def test_congress_shapes_of_our_own_cover_both_chambers_and_the_president() -> N
     ]
     actions = [
         BillAction(date.fromisoformat(d), text, "https://example.gov/a", (t, c))
-        for d, t, c, text in rows
+        for d, t, c, text in reversed(rows)
     ]
     transitions, _ = stage_history(actions, source="congress")
     assert [t.stage for t in transitions] == [
