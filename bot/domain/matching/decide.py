@@ -1,0 +1,380 @@
+"""``classify``: a pure, explainable decision about one feed item.
+
+The steps, each driven by the watchlist's vocabulary:
+1. find every vocabulary term in the title and summary (one pass, see ``terms``);
+2. relevance: the item must be about facial recognition (a topic term, or a landmark case) and
+   carry enough policy context (legislation, bans, litigation, enforcement, reports, harm,
+   company sales policy), net of contexts that make a mention something else (market
+   reports, phone unlock, payments, research, entertainment, product news, deployments);
+3. the event: the event rule with the strongest evidence (title over summary, then order);
+4. companies, places, bill identifiers, and the tracked pledges and laws the item concerns.
+
+Nothing here reads a clock, a file or the network.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.domain.billids import BillContext, extract_bill_ids
+from bot.domain.matching.compiled import Compiled, compiled
+from bot.domain.matching.terms import Hit, tokenize
+from bot.domain.types import FeedItem, Kind, Match
+from bot.domain.watchlist import Law, Watchlist
+
+__all__ = ["THRESHOLD", "classify"]
+
+# Net policy score at which an item about facial recognition counts as policy news.
+THRESHOLD = 2.0
+_STRONG_LEGAL = frozenset({"legislation", "litigation", "enforcement", "harm"})
+_STAGE_EVENTS = frozenset({
+    "bill_introduced", "committee_passed", "bill_passed_chamber", "bill_passed", "bill_signed",
+    "law_enacted", "ban_passed", "veto_threat", "bill_failed",
+})
+_COMPANY_EVENTS = frozenset({
+    "moratorium_extended", "moratorium_announced", "product_exit", "product_restriction",
+    "sales_to_police", "shareholder_vote",
+})
+_OTHER_MORATORIA_PENALTY = 2.5
+_OTHER_TOPIC_PENALTY = 1.5
+_TITLE_POLICY_BONUS = 0.5
+_COMPANY_POLICY_BONUS = 0.5
+# Publication times before this year mean "unknown" (callers without a date pass the epoch).
+_EARLIEST_NEWS = 1990
+_CONGRESS = re.compile(r"(\d{3})(?:st|nd|rd|th)")
+
+
+@dataclass(slots=True)
+class _Evidence:
+    title_len: int
+    groups: dict[str, list[Hit]] = field(default_factory=dict)
+
+    def add(self, hits: Iterable[Hit]) -> None:
+        for h in hits:
+            self.groups.setdefault(h.group, []).append(h)
+
+    def has(self, group: str) -> bool:
+        return group in self.groups
+
+    def in_title(self, group: str) -> bool:
+        return any(h.start < self.title_len for h in self.groups.get(group, ()))
+
+    def families(self, prefix: str) -> dict[str, list[Hit]]:
+        n = len(prefix)
+        return {g[n:]: hs for g, hs in self.groups.items() if g.startswith(prefix)}
+
+    def first_pos(self, group: str) -> int:
+        return min(h.start for h in self.groups[group])
+
+
+def _reason(group: str, hits: list[Hit]) -> str:
+    terms = sorted({h.term for h in hits})
+    return f"{group}: {', '.join(terms[:4])}"
+
+
+def classify(item: FeedItem, watchlist: Watchlist) -> Match:
+    """Whether ``item`` is facial-recognition policy news, of what kind, and what it concerns."""
+    c = compiled(watchlist)
+    tokens, lowered, title_len = tokenize(item.title, item.summary)
+    ev = _Evidence(title_len)
+    ev.add(c.index.scan(tokens, lowered))
+    reasons: list[str] = []
+
+    policy = ev.families("policy.")
+    negative = ev.families("neg.")
+    companies = _companies(ev)
+    tracked = tuple(x for x in companies if x != "other")
+
+    relevant, raw = _relevance(ev, c, policy, negative, tracked, reasons)
+    places = _jurisdictions(ev, c)
+    published = item.published.date() if item.published.year >= _EARLIEST_NEWS else None
+    bill_ids = _bill_ids(item, ev, c, places, published)
+    if bill_ids:
+        reasons.append(f"bill ids: {', '.join(bill_ids)}")
+    if any(b.startswith(("S.", "H.R.", "H.Res", "S.Res")) for b in bill_ids):
+        places = _with_federal(places)
+
+    if not relevant:
+        return Match(
+            relevant=False, kind="other", companies=companies, jurisdictions=places,
+            bill_ids=bill_ids, event="none", score=_squash(raw), reasons=tuple(reasons),
+        )
+
+    event, kind = _event(ev, c, policy, tracked, reasons)
+    laws = _laws(ev, c, bill_ids, places, published, event, reasons)
+    if not bill_ids and event in _STAGE_EVENTS:
+        inferred = _inferred_bill_ids(ev, laws, reasons)
+        bill_ids = inferred
+    pledges = _pledges(ev, c, tracked, kind, event)
+    if pledges:
+        reasons.append(f"pledges: {', '.join(pledges)}")
+    return Match(
+        relevant=True, kind=kind, companies=companies, jurisdictions=places, bill_ids=bill_ids,
+        event=event, score=_squash(raw), reasons=tuple(reasons),
+        pledges=pledges, bills=tuple(law.id for law in laws),
+    )
+
+
+def _squash(raw: float) -> float:
+    """Net score to 0..1, 0.5 at the threshold."""
+    return round(1.0 / (1.0 + math.exp(-(raw - THRESHOLD))), 4)
+
+
+def _companies(ev: _Evidence) -> tuple[str, ...]:
+    found = ev.families("company.")
+    if "other" in found and len(found) > 1 and not ev.in_title("company.other"):
+        # An outside name in the summary of a story about a tracked company is a mention,
+        # not the subject.
+        del found["other"]
+    order = sorted(found, key=lambda cid: min(h.start for h in found[cid]))
+    return tuple(order)
+
+
+def _relevance(
+    ev: _Evidence,
+    c: Compiled,
+    policy: dict[str, list[Hit]],
+    negative: dict[str, list[Hit]],
+    tracked: tuple[str, ...],
+    reasons: list[str],
+) -> tuple[bool, float]:
+    strong = ev.has("topic.strong")
+    landmark = ev.has("topic.landmark")
+    for group in ("topic.strong", "topic.landmark", "topic.weak"):
+        if ev.has(group):
+            reasons.append(_reason(group, ev.groups[group]))
+    for fam, hits in sorted(policy.items()):
+        reasons.append(_reason(f"policy.{fam}", hits))
+    for fam, hits in sorted(negative.items()):
+        reasons.append(_reason(f"negative.{fam}", hits))
+    for group in ("other_moratoria", "other_topics"):
+        if ev.has(group):
+            reasons.append(_reason(group, ev.groups[group]))
+
+    score = sum(c.policy_weights[f] for f in policy)
+    if any(ev.in_title(f"policy.{f}") for f in policy):
+        score += _TITLE_POLICY_BONUS
+    legal = _STRONG_LEGAL.intersection(policy)
+    vetoes = c.veto_families.intersection(negative)
+    # A bill against a deployment still talks about the deployment: legal context halves
+    # the soft negatives.
+    soft = 0.5 if legal else 1.0
+    score -= sum(w * (1.0 if f in vetoes else soft) for f, w in c.negative_weights.items()
+                 if f in negative)
+    if ev.has("other_moratoria"):
+        score -= _OTHER_MORATORIA_PENALTY
+    if ev.has("other_topics"):
+        score -= _OTHER_TOPIC_PENALTY
+    if tracked and "company_policy" in policy:
+        score += _COMPANY_POLICY_BONUS
+
+    if not (strong or landmark):
+        # Biometric-privacy wording counts only with a legal context strong enough, or
+        # aimed at a tracked company.
+        needed = THRESHOLD if tracked else THRESHOLD + 1.5
+        weak_ok = (
+            ev.has("topic.weak") and legal and score >= needed
+            and not vetoes and not ev.has("other_topics")
+        )
+        if weak_ok:
+            reasons.append("rule: biometric terms with a strong legal context")
+            return True, score
+        reasons.append("rule: not about facial recognition")
+        return False, score
+    if vetoes and not legal:
+        reasons.append(f"rule: {', '.join(sorted(vetoes))} context without a legal signal")
+        return False, score
+    if score < THRESHOLD:
+        reasons.append(f"rule: policy score {score:.1f} below {THRESHOLD}")
+        return False, score
+    reasons.append(f"rule: policy score {score:.1f}")
+    return True, score
+
+
+def _jurisdictions(ev: _Evidence, c: Compiled) -> tuple[str, ...]:
+    found = ev.families("jur.")
+    if not found:
+        return ()
+    codes = sorted(found, key=lambda code: min(h.start for h in found[code]))
+    parents = {c.jurisdictions[code].parent for code in codes} - {None}
+    specific = [code for code in codes if code not in parents]
+    if len(specific) > 1 and "US-federal" in specific:
+        # A state or city story that mentions a federal agency is still a state or city story.
+        specific.remove("US-federal")
+    return tuple(specific)
+
+
+def _with_federal(places: tuple[str, ...]) -> tuple[str, ...]:
+    return places if "US-federal" in places else ("US-federal", *places)
+
+
+def _state_of(code: str, c: Compiled) -> str | None:
+    while code in c.jurisdictions:
+        jur = c.jurisdictions[code]
+        if jur.bill_prefixes or (code.startswith("US-") and code.count("-") == 1):
+            return code if code != "US-federal" else None
+        if jur.parent is None:
+            return None
+        code = jur.parent
+    return None
+
+
+def _bill_ids(
+    item: FeedItem,
+    ev: _Evidence,
+    c: Compiled,
+    places: tuple[str, ...],
+    published: date | None,
+) -> tuple[str, ...]:
+    text = f"{item.title}\n{item.summary}"
+    if not any(ch.isdigit() for ch in text):
+        return ()
+    state = next((s for s in (_state_of(p, c) for p in places) if s), None)
+    state_vocab = c.jurisdictions.get(state) if state else None
+    council = next(
+        (c.jurisdictions[p].council_bill_prefix for p in places
+         if p in c.jurisdictions and c.jurisdictions[p].council_bill_prefix),
+        None,
+    )
+    ctx = BillContext(
+        federal=state is None or "US-federal" in places,
+        state_prefixes=dict(state_vocab.bill_prefixes) if state_vocab else {},
+        year_prefix=bool(state_vocab and state_vocab.session_prefix_from_year),
+        year=published.year if published else None,
+        council_prefix=council,
+        legislative=ev.has("policy.legislation"),
+    )
+    return extract_bill_ids(text, ctx)
+
+
+def _event(
+    ev: _Evidence,
+    c: Compiled,
+    policy: dict[str, list[Hit]],
+    tracked: tuple[str, ...],
+    reasons: list[str],
+) -> tuple[str, Kind]:
+    best: tuple[int, int] | None = None
+    chosen = None
+    for order, rule in enumerate(c.events):
+        group = f"event.{rule.name}"
+        if not ev.has(group):
+            continue
+        if rule.unless and ev.has(f"unless.{rule.name}"):
+            continue
+        if rule.needs_any and not set(rule.needs_any).intersection(policy):
+            continue
+        if rule.company and not tracked:
+            continue
+        rank = (2 if ev.in_title(group) else 1, -order)
+        if best is None or rank > best:
+            best, chosen = rank, rule
+    if chosen is not None:
+        reasons.append(_reason(f"event.{chosen.name}", ev.groups[f"event.{chosen.name}"]))
+        return chosen.name, chosen.kind
+    kind: Kind
+    if tracked and "company_policy" in policy:
+        kind = "company_statement"
+    elif "legislation" in policy or "ban" in policy:
+        kind = "legislation"
+    else:
+        kind = "litigation_or_report"
+    reasons.append(f"kind from policy families: {kind}")
+    return "none", kind
+
+
+def _congresses(law: Law) -> set[int]:
+    return {int(n) for n in _CONGRESS.findall(law.session or "")}
+
+
+def _fits_date(law: Law, published: date | None) -> bool:
+    """Whether an item published on ``published`` can be about ``law`` (unknown dates fit)."""
+    if published is None:
+        return True
+    congresses = _congresses(law) if law.level == "federal" else set()
+    if congresses:
+        # A Congress sits two years; news may trail by a few months.
+        return any(
+            (published.year - 1789) // 2 + 1 == n or (published.year - 1790) // 2 + 1 == n
+            for n in congresses
+        )
+    dates = [h.date for h in law.history if h.date]
+    if law.introduced_date:
+        dates.append(law.introduced_date)
+    if not dates:
+        return True
+    first, last = min(dates), max(dates)
+    return first.replace(year=first.year - 1) <= published <= last.replace(year=last.year + 2)
+
+
+def _laws(
+    ev: _Evidence,
+    c: Compiled,
+    bill_ids: tuple[str, ...],
+    places: tuple[str, ...],
+    published: date | None,
+    event: str,
+    reasons: list[str],
+) -> tuple[Law, ...]:
+    chosen: dict[str, Law] = {}
+    scope = set(places)
+    for code in places:
+        jur = c.jurisdictions.get(code)
+        if jur and jur.parent:
+            scope.add(jur.parent)
+    for bill_id in bill_ids:
+        for law in c.laws_by_bill_id.get(bill_id, ()):
+            state_ok = law.level == "federal" or not scope or law.jurisdiction in scope
+            if state_ok and _fits_date(law, published):
+                chosen[law.id] = law
+                reasons.append(f"law {law.id}: bill id {bill_id}")
+    named = [law for law in c.laws if ev.has(f"law.{law.id}")]
+    dated = [law for law in named if _fits_date(law, published)]
+    for law in dated or named:
+        chosen.setdefault(law.id, law)
+        reasons.append(f"law {law.id}: named")
+    for law in c.laws:
+        if (
+            ev.has(f"subject.{law.id}")
+            and law.jurisdiction in scope
+            and _fits_date(law, published)
+            and (not bill_ids or any(b in law.all_bill_ids for b in bill_ids))
+        ):
+            chosen.setdefault(law.id, law)
+            reasons.append(f"law {law.id}: subject in {law.jurisdiction}")
+    if not chosen and not bill_ids:
+        local = [
+            law for law in c.laws
+            if law.level in ("state", "local") and law.jurisdiction in places
+            and _fits_date(law, published)
+        ]
+        for law in local:
+            chosen[law.id] = law
+            reasons.append(f"law {law.id}: jurisdiction {law.jurisdiction}")
+    return tuple(chosen.values())
+
+
+def _inferred_bill_ids(ev: _Evidence, laws: tuple[Law, ...], reasons: list[str]) -> tuple[str, ...]:
+    """A stage event of a tracked law named by its distinctive subject: that law's own ids."""
+    by_subject = [law for law in laws if ev.has(f"subject.{law.id}") and law.bill_ids]
+    if len(by_subject) != 1:
+        return ()
+    law = by_subject[0]
+    reasons.append(f"bill ids from {law.id} (subject and stage event)")
+    return law.bill_ids
+
+
+def _pledges(
+    ev: _Evidence, c: Compiled, tracked: tuple[str, ...], kind: Kind, event: str
+) -> tuple[str, ...]:
+    out: list[str] = []
+    for company in tracked:
+        for pledge_id in c.pledges_by_company.get(company, ()):
+            concerned = kind == "company_statement" or event in _COMPANY_EVENTS
+            if concerned or ev.has(f"pledge.{pledge_id}"):
+                out.append(pledge_id)
+    return tuple(out)
