@@ -13,7 +13,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track the reader; removing them makes one story one URL.
 _TRACKING_PARAMS = frozenset(
@@ -64,6 +64,7 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 # Google News article links are opaque redirect tokens: rewriting them breaks them.
 _OPAQUE_HOSTS = frozenset({"news.google.com"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(days=2)
@@ -113,7 +114,9 @@ def canonical_url(url: str) -> str:
     ]
     pairs.sort()
     query = urlencode(pairs, doseq=False)
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    # Percent-encode what may not appear raw (spaces, controls, non-ASCII); keep escapes.
+    path = quote(parts.path, safe=_PATH_SAFE) or "/"
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def is_http_url(url: str) -> bool:
