@@ -130,8 +130,9 @@ class Bill(Base):
     identifier: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(Text)
-    stage: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str | None] = mapped_column(String(32))
     stage_date: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16))
     tracked_id: Mapped[str | None] = mapped_column(String(128))
     first_seen: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -149,7 +150,8 @@ class BillActionRow(Base):
     action_date: Mapped[date | None] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
     codes: Mapped[list[str]] = mapped_column(default=list)
-    stage: Mapped[str | None] = mapped_column(String(32))
+    chamber: Mapped[str | None] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
     source_url: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime]
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+
+from bot.domain.types import BillAction, FeedItem, Match
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,3 +108,56 @@ class SubscriptionView:
     paused: bool
     paused_reason: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A suggested pledge status change that an item calls for (decided by the domain)."""
+
+    pledge_id: str
+    suggested_status: str
+    event: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestEntry:
+    """One parsed, classified item and what tracking derived from it."""
+
+    item: FeedItem
+    match: Match
+    signals: tuple[Signal, ...] = ()
+    law_id: str | None = None  # the tracked law this item's bill is, if any
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionView:
+    id: int
+    pledge_id: str
+    suggested_status: str
+    event: str
+    title: str
+    source_url: str
+    state: str
+    created_at: datetime
+    published: datetime | None
+    decided_by: str | None
+    decided_at: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BillView:
+    key: str
+    jurisdiction: str
+    session: str
+    identifier: str
+    title: str
+    url: str
+    stage: str | None
+    stage_date: date | None
+    tracked_id: str | None
+    source: str
+    first_seen: datetime
+    updated_at: datetime
+    actions: tuple[BillAction, ...] = ()

@@ -14,24 +14,46 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import FeedConfig
-from bot.domain.alerts import AlertDraft, SubscriptionFilter, wants
+from bot.domain.alerts import (
+    AlertDraft,
+    SubscriptionFilter,
+    pledge_signal_alert,
+    pledge_status_alert,
+    wants,
+)
 from bot.domain.types import FeedItem, Match
+from bot.domain.watchlist import HistoryEntry
 from bot.errors import NotFoundError, StorageError
-from storage.models import Alert, Delivery, Feed, Item, Story, Subscription
+from storage.models import (
+    Alert,
+    Bill,
+    Delivery,
+    Feed,
+    Item,
+    PledgeEvent,
+    PledgeSuggestion,
+    Story,
+    Subscription,
+)
 from storage.records import (
     AlertView,
+    BillView,
     FeedState,
+    IngestEntry,
     IngestResult,
     NewItem,
     PendingDelivery,
+    Signal,
     StoryView,
     SubscriptionView,
+    SuggestionView,
 )
+from storage.sql import insert
+from storage.tracking import bill_actions, bill_view, track_bill
 
 # (item, match, recent stories) -> id of the story to join, or None for a new story.
 StoryChooser = Callable[[FeedItem, Match, Sequence[StoryView]], int | None]
@@ -62,10 +84,6 @@ class Repository:
                 yield session
         except SQLAlchemyError as exc:
             raise StorageError(f"store failed: {type(exc).__name__}: {exc}") from exc
-
-    def _insert(self, session: AsyncSession, table: Any) -> Any:
-        dialect = session.get_bind().dialect.name
-        return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
     # --- feeds ---------------------------------------------------------------------------
 
@@ -177,25 +195,45 @@ class Repository:
     async def ingest(
         self,
         feed_id: str,
-        entries: Sequence[tuple[FeedItem, Match]],
+        entries: Sequence[IngestEntry],
         *,
         now: datetime,
         story_window: timedelta,
         choose_story: StoryChooser,
         make_alert: AlertMaker,
         sinks: Sequence[str],
+        bill_source: str = "text",
     ) -> IngestResult:
-        """Store new items, group relevant ones into stories and queue their alerts.
+        """Store new items, group relevant ones into stories, track bills and pledge
+        signals, and queue the alerts all of that calls for.
 
-        One transaction: the items, their stories and the alerts they cause land together
-        or not at all, so a crash can neither lose an alert nor announce an unstored item.
+        One transaction: the items, their stories, the tracked facts and the alerts they
+        cause land together or not at all, so a crash can neither lose an alert nor
+        announce an unstored item.
         """
         new_items: list[NewItem] = []
         alerts: list[AlertView] = []
         duplicates = 0
+
+        async def queue(draft: AlertDraft, session: AsyncSession) -> None:
+            alert = await self.queue_alert(draft, now=now, sinks=sinks, session=session)
+            if alert is not None:
+                alerts.append(alert)
+
         async with self._tx() as session:
             recent = await self._recent_stories(session, now - story_window)
-            for item, match in entries:
+            for entry in entries:
+                item, match = entry.item, entry.match
+                if item.bill is not None:  # actions accumulate even when the item is known
+                    for draft in await track_bill(
+                        session,
+                        item.bill,
+                        relevant=match.relevant,
+                        law_id=entry.law_id,
+                        source=bill_source,
+                        now=now,
+                    ):
+                        await queue(draft, session)
                 item_id = await self._insert_item(session, item, match, now)
                 if item_id is None:
                     duplicates += 1
@@ -209,11 +247,12 @@ class Repository:
                         await session.flush()
                         story_id, is_new = story.id, True
                         recent.append(_story_view(story, (item.url,)))
-                        alert = await self.queue_alert(
-                            make_alert(story_id, item, match), now=now, sinks=sinks, session=session
-                        )
-                        if alert is not None:
-                            alerts.append(alert)
+                        if item.bill is None:  # a bill announces itself through tracking
+                            await queue(make_alert(story_id, item, match), session)
+                        for signal in entry.signals:
+                            await queue(
+                                await self._suggest(session, signal, item, item_id, now), session
+                            )
                     else:
                         await self._join_story(session, story_id, item, now)
                     await session.execute(
@@ -227,11 +266,40 @@ class Repository:
             )
         return IngestResult(new_items=new_items, duplicates=duplicates, alerts=alerts)
 
+    async def _suggest(
+        self, session: AsyncSession, signal: Signal, item: FeedItem, item_id: int, now: datetime
+    ) -> AlertDraft:
+        row = PledgeSuggestion(
+            pledge_id=signal.pledge_id,
+            suggested_status=signal.suggested_status,
+            event=signal.event,
+            item_id=item_id,
+            title=item.title,
+            source_url=item.url,
+            state="pending",
+            created_at=now,
+        )
+        session.add(row)
+        await session.flush()
+        return pledge_signal_alert(
+            row.id,
+            {
+                **signal.payload,
+                "pledge_id": signal.pledge_id,
+                "suggested_status": signal.suggested_status,
+                "event": signal.event,
+                "title": item.title,
+                "url": item.url,
+                "source": item.source_name or item.feed_id,
+                "published": item.published.isoformat(),
+            },
+        )
+
     async def _insert_item(
         self, session: AsyncSession, item: FeedItem, match: Match, now: datetime
     ) -> int | None:
         stmt = (
-            self._insert(session, Item)
+            insert(session, Item)
             .values(
                 feed_id=item.feed_id,
                 guid=item.guid[:512],
@@ -305,7 +373,7 @@ class Repository:
             async with self._tx() as own:
                 return await self.queue_alert(draft, now=now, sinks=sinks, session=own)
         stmt = (
-            self._insert(session, Alert)
+            insert(session, Alert)
             .values(
                 key=draft.key,
                 kind=draft.kind,
@@ -497,6 +565,108 @@ class Repository:
             )
             return True
 
+    # --- pledges -------------------------------------------------------------------------
+
+    async def suggestions(self, state: str | None = "pending") -> list[SuggestionView]:
+        async with self._tx() as session:
+            stmt = (
+                select(PledgeSuggestion, Item.published)
+                .outerjoin(Item, Item.id == PledgeSuggestion.item_id)
+                .order_by(PledgeSuggestion.id)
+            )
+            if state is not None:
+                stmt = stmt.where(PledgeSuggestion.state == state)
+            return [
+                _suggestion_view(row, published) for row, published in await session.execute(stmt)
+            ]
+
+    async def decide_suggestion(
+        self,
+        suggestion_id: int,
+        *,
+        confirm: bool,
+        by: str,
+        now: datetime,
+        note: str | None = None,
+        alert_payload: dict[str, Any] | None = None,
+        sinks: Sequence[str] = (),
+    ) -> SuggestionView:
+        """Confirm (the pledge's history gains a dated, sourced event, and a status alert is
+        queued) or reject a pending suggestion. Who, when and the source are recorded."""
+        async with self._tx() as session:
+            row = await session.get(PledgeSuggestion, suggestion_id)
+            if row is None:
+                raise NotFoundError(f"no suggestion #{suggestion_id}")
+            if row.state != "pending":
+                raise StorageError(f"suggestion #{suggestion_id} was already {row.state}")
+            row.state = "confirmed" if confirm else "rejected"
+            row.decided_by, row.decided_at, row.note = by, now, note
+            published = None
+            if row.item_id is not None:
+                published = await session.scalar(
+                    select(Item.published).where(Item.id == row.item_id)
+                )
+            if confirm:
+                event = PledgeEvent(
+                    pledge_id=row.pledge_id,
+                    status=row.suggested_status,
+                    event_date=(published or now).date(),
+                    summary=row.title,
+                    source_url=row.source_url,
+                    recorded_by=by,
+                    recorded_at=now,
+                )
+                session.add(event)
+                await session.flush()
+                payload = {
+                    **(alert_payload or {}),
+                    "pledge_id": row.pledge_id,
+                    "new_status": row.suggested_status,
+                    "date": event.event_date.isoformat() if event.event_date else None,
+                    "source_url": row.source_url,
+                    "title": row.title,
+                    "confirmed_by": by,
+                }
+                await self.queue_alert(
+                    pledge_status_alert(event.id, payload), now=now, sinks=sinks, session=session
+                )
+            return _suggestion_view(row, published)
+
+    async def pledge_events(self) -> dict[str, list[HistoryEntry]]:
+        """Confirmed changes, as history entries, by pledge id."""
+        async with self._tx() as session:
+            rows = (await session.scalars(select(PledgeEvent).order_by(PledgeEvent.id))).all()
+        events: dict[str, list[HistoryEntry]] = {}
+        for row in rows:
+            events.setdefault(row.pledge_id, []).append(
+                HistoryEntry(
+                    date=row.event_date,
+                    status=row.status,
+                    summary=f"{row.summary} (confirmed by {row.recorded_by})",
+                    source_url=row.source_url,
+                    verification="verified",
+                )
+            )
+        return events
+
+    async def alert_exists(self, key: str) -> bool:
+        async with self._tx() as session:
+            return await session.scalar(select(Alert.id).where(Alert.key == key)) is not None
+
+    # --- bills ---------------------------------------------------------------------------
+
+    async def bills(self) -> list[BillView]:
+        async with self._tx() as session:
+            rows = (await session.scalars(select(Bill).order_by(Bill.key))).all()
+            return [bill_view(row, []) for row in rows]
+
+    async def bill(self, key: str) -> BillView | None:
+        async with self._tx() as session:
+            row = await session.get(Bill, key)
+            if row is None:
+                return None
+            return bill_view(row, await bill_actions(session, key))
+
 
 def _feed_state(row: Feed) -> FeedState:
     return FeedState(
@@ -600,4 +770,21 @@ def _subscription_view(row: Subscription) -> SubscriptionView:
         paused=row.paused,
         paused_reason=row.paused_reason,
         created_at=row.created_at,
+    )
+
+
+def _suggestion_view(row: PledgeSuggestion, published: datetime | None) -> SuggestionView:
+    return SuggestionView(
+        id=row.id,
+        pledge_id=row.pledge_id,
+        suggested_status=row.suggested_status,
+        event=row.event,
+        title=row.title,
+        source_url=row.source_url,
+        state=row.state,
+        created_at=row.created_at,
+        published=published,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        note=row.note,
     )

@@ -127,3 +127,49 @@ def _overlaps(wanted: Sequence[str], have: Sequence[str]) -> bool:
 def _jurisdiction_matches(wanted: Sequence[str], have: Sequence[str]) -> bool:
     # "US-CA" also wants "US-CA-San Francisco": a state filter covers its cities.
     return any(h == w or h.startswith(w + "-") for w in wanted for h in have)
+
+
+def new_bill_alert(bill: dict[str, Any]) -> AlertDraft:
+    """A bill on the topic seen for the first time. ``bill`` is its public summary."""
+    return AlertDraft(
+        key=f"bill:{bill['key']}:new",
+        kind="new_bill",
+        importance=NORMAL,
+        payload={**bill, "companies": [], "jurisdictions": [bill["jurisdiction"]]},
+    )
+
+
+def bill_stage_alert(bill: dict[str, Any], old: str | None, new: str) -> AlertDraft:
+    level = HIGH if new in ("passed_both", "enacted", "vetoed", "sent_to_executive") else NORMAL
+    return AlertDraft(
+        key=f"bill:{bill['key']}:stage:{new}",
+        kind="bill_stage",
+        importance=level,
+        payload={
+            **bill,
+            "old_stage": old,
+            "new_stage": new,
+            "companies": [],
+            "jurisdictions": [bill["jurisdiction"]],
+        },
+    )
+
+
+def pledge_signal_alert(suggestion_id: int, payload: dict[str, Any]) -> AlertDraft:
+    return AlertDraft(
+        key=f"signal:{suggestion_id}",
+        kind="pledge_signal",
+        importance=HIGH,
+        payload={**payload, "suggestion_id": suggestion_id},
+    )
+
+
+def pledge_status_alert(event_id: int, payload: dict[str, Any]) -> AlertDraft:
+    return AlertDraft(
+        key=f"pledge-status:{event_id}", kind="pledge_status", importance=HIGH, payload=payload
+    )
+
+
+def pledge_deadline_alert(key: str, payload: dict[str, Any]) -> AlertDraft:
+    level = HIGH if payload.get("days_before", 99) <= 1 else NORMAL
+    return AlertDraft(key=key, kind="pledge_deadline", importance=level, payload=payload)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from bot.domain.types import BillAction
+from bot.domain.types import BillAction, BillRecord
 from bot.domain.watchlist import Law
 
 Stage = Literal[
@@ -423,7 +423,7 @@ def stage_history(
     transitions: list[Transition] = []
     unknown: list[BillAction] = []
     for action in ordered:
-        step = stepper(action)
+        step = (STEPPERS.get(action.source) or stepper)(action)
         if step is None:
             unknown.append(action)
             continue
@@ -487,3 +487,32 @@ def law_actions(law: Law) -> list[BillAction]:
 def shipped_stage(law: Law) -> StageResult:
     """Where a tracked law stands according to the shipped, sourced history."""
     return derive_stage(law_actions(law), source="fact")
+
+
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+_NUMBERS = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)?\b")
+
+
+def tracked_law_for(bill: BillRecord, laws: Iterable[Law]) -> str | None:
+    """The tracked law this bill is, by jurisdiction, identifier and session; else None."""
+    ident = _compact(bill.identifier)
+    for law in laws:
+        if law.jurisdiction != bill.jurisdiction or not law.session:
+            continue
+        if ident not in {_compact(i) for i in law.bill_ids}:
+            continue
+        if _same_session(bill.session, law.session):
+            return law.id
+    return None
+
+
+def _compact(identifier: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", identifier.upper())
+
+
+def _same_session(record_session: str, law_session: str) -> bool:
+    years = set(_YEARS.findall(record_session))
+    if years:
+        return bool(years & set(_YEARS.findall(law_session)))
+    law_numbers = set(_NUMBERS.findall(_YEARS.sub("", law_session)))
+    return bool(set(_NUMBERS.findall(record_session)) & law_numbers)

@@ -31,6 +31,9 @@ class BillAction:
     # ``classification`` entries, LegiScan ``progress`` event numbers; empty for RSS text.
     codes: tuple[str, ...] = ()
     chamber: str | None = None
+    # Which crosswalk reads ``codes``: "congress", "openstates", "legiscan", "fact" or
+    # "text"; empty means the caller's default.
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from bot.config import FeedConfig
 from bot.domain.alerts import AlertDraft, news_alert
 from bot.domain.types import FeedItem, Match
 from bot.errors import NotFoundError, StorageError
-from storage.records import StoryView
+from storage.records import IngestEntry, StoryView
 from storage.repository import Repository, nonce_for
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -45,7 +45,7 @@ def join_by_title(item: FeedItem, match: Match, recent: Sequence[StoryView]) -> 
 async def ingest(repo: Repository, entries, sinks=("console",), now=NOW):
     return await repo.ingest(
         "news",
-        entries,
+        [e if isinstance(e, IngestEntry) else IngestEntry(*e) for e in entries],
         now=now,
         story_window=WINDOW,
         choose_story=join_by_title,

@@ -1,0 +1,170 @@
+"""Tracking inside a transaction: bills and their actions, pledge suggestions and events.
+
+Called by :class:`storage.repository.Repository` with its open session, so the facts and the
+alerts they cause are written together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.alerts import AlertDraft, bill_stage_alert, new_bill_alert
+from bot.domain.bills import derive_stage
+from bot.domain.types import BillAction, BillRecord
+from storage.models import Alert, Bill, BillActionRow
+from storage.records import BillView
+from storage.sql import insert
+
+log = logging.getLogger(__name__)
+
+
+def action_fingerprint(action: BillAction) -> str:
+    raw = f"{action.date}|{action.text.strip()}|{','.join(action.codes)}"
+    return hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()[:32]
+
+
+async def track_bill(
+    session: AsyncSession,
+    record: BillRecord,
+    *,
+    relevant: bool,
+    law_id: str | None,
+    source: str,
+    now: datetime,
+) -> list[AlertDraft]:
+    """Store the bill's new actions and re-derive its stage; the alerts a change calls for.
+
+    A bill is tracked once it is on the topic (relevant or a tracked law); after that every
+    action is kept, whatever the item's classification.
+    """
+    row = await session.get(Bill, record.key)
+    if row is None and not (relevant or law_id):
+        return []
+    is_new = row is None
+    if row is None:
+        row = Bill(
+            key=record.key,
+            jurisdiction=record.jurisdiction,
+            session=record.session,
+            identifier=record.identifier,
+            title=record.title,
+            url=record.url,
+            stage=None,
+            source=source,
+            tracked_id=law_id,
+            first_seen=now,
+            updated_at=now,
+        )
+        session.add(row)
+        await session.flush()
+    elif law_id and not row.tracked_id:
+        row.tracked_id = law_id
+    if record.title and record.title != record.identifier:
+        row.title = record.title
+    for action in record.actions:
+        await session.execute(
+            insert(session, BillActionRow)
+            .values(
+                bill_key=record.key,
+                fingerprint=action_fingerprint(action),
+                action_date=action.date,
+                text=action.text,
+                codes=list(action.codes),
+                chamber=action.chamber,
+                source=action.source or source,
+                source_url=action.source_url or record.url,
+                recorded_at=now,
+            )
+            .on_conflict_do_nothing()
+        )
+    actions = await bill_actions(session, record.key)
+    result = derive_stage(actions, source=source)
+    for unknown in result.unknown:
+        log.info(
+            "bill action not recognised; stage left as it was",
+            extra={"bill": record.key, "action": unknown.text[:200]},
+        )
+    old = row.stage
+    if result.stage is not None and result.stage != old:
+        row.stage, row.stage_date = result.stage, result.date
+    row.updated_at = now
+    summary = _public(row, result.action, record)
+    if is_new:
+        return [new_bill_alert(summary)]
+    if row.stage != old and row.stage is not None:
+        summary["earlier_alerts"] = await _earlier_alert_keys(session, record.key)
+        return [bill_stage_alert(summary, old, row.stage)]
+    return []
+
+
+async def bill_actions(session: AsyncSession, key: str) -> list[BillAction]:
+    rows = (
+        await session.scalars(
+            select(BillActionRow)
+            .where(BillActionRow.bill_key == key)
+            .order_by(BillActionRow.action_date, BillActionRow.id)
+        )
+    ).all()
+    return [
+        BillAction(
+            date=r.action_date,
+            text=r.text,
+            source_url=r.source_url,
+            codes=tuple(r.codes),
+            chamber=r.chamber,
+            source=r.source,
+        )
+        for r in rows
+    ]
+
+
+async def _earlier_alert_keys(session: AsyncSession, key: str) -> list[str]:
+    rows = await session.scalars(
+        select(Alert.key).where(Alert.key.startswith(f"bill:{key}:")).order_by(Alert.id)
+    )
+    return list(rows.all())
+
+
+def _public(row: Bill, action: BillAction | None, record: BillRecord) -> dict[str, Any]:
+    return {
+        "key": row.key,
+        "identifier": row.identifier,
+        "title": row.title,
+        "jurisdiction": row.jurisdiction,
+        "session": row.session,
+        "url": row.url,
+        "stage": row.stage,
+        "stage_date": _iso(row.stage_date),
+        "tracked_id": row.tracked_id,
+        "action_text": action.text if action else None,
+        "action_date": _iso(action.date) if action else None,
+        "source_url": (action.source_url if action else None) or record.url,
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def bill_view(row: Bill, actions: list[BillAction]) -> BillView:
+    return BillView(
+        key=row.key,
+        jurisdiction=row.jurisdiction,
+        session=row.session,
+        identifier=row.identifier,
+        title=row.title,
+        url=row.url,
+        stage=row.stage,
+        stage_date=row.stage_date,
+        tracked_id=row.tracked_id,
+        source=row.source,
+        first_seen=row.first_seen,
+        updated_at=row.updated_at,
+        actions=tuple(actions),
+    )

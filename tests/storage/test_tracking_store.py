@@ -1,0 +1,219 @@
+"""Tracking in the store: bills and actions, stage-change and new-bill alerts, pledge
+suggestions and their review; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.domain.alerts import news_alert
+from bot.domain.types import BillAction, BillRecord, FeedItem, Match
+from bot.errors import NotFoundError, StorageError
+from storage.records import IngestEntry, Signal, StoryView
+from storage.repository import Repository
+
+NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+URL = "https://www.congress.gov/bill/117th-congress/house-bill/3907"
+RELEVANT = Match(relevant=True, kind="legislation", bill_ids=("H.R.3907",), event="bill_introduced")
+
+
+def no_story(item: FeedItem, match: Match, recent: Sequence[StoryView]) -> int | None:
+    return None
+
+
+def bill_item(guid: str, *actions: tuple[str, str, tuple[str, ...]]) -> FeedItem:
+    record = BillRecord(
+        key="us-117-hr-3907",
+        jurisdiction="US-federal",
+        session="117",
+        identifier="H.R.3907",
+        title="Facial Recognition and Biometric Technology Moratorium Act of 2021",
+        url=URL,
+        actions=tuple(
+            BillAction(date.fromisoformat(d), text, URL, codes) for d, text, codes in actions
+        ),
+    )
+    return FeedItem(
+        feed_id="congress",
+        guid=guid,
+        url=URL,
+        title=record.title,
+        summary="",
+        published=NOW,
+        source_kind="legislative",
+        bill=record,
+    )
+
+
+async def ingest(repo: Repository, *entries: IngestEntry, now: datetime = NOW):
+    return await repo.ingest(
+        "congress",
+        list(entries),
+        now=now,
+        story_window=timedelta(days=3),
+        choose_story=no_story,
+        make_alert=news_alert,
+        sinks=["console"],
+        bill_source="congress",
+    )
+
+
+INTRO = ("2021-06-15", "Introduced in House", ("IntroReferral", "Intro-H"))
+REFERRED = (
+    "2021-06-15",
+    "Referred to the House Committee on the Judiciary.",
+    ("IntroReferral", "H11100"),
+)
+PASSED = (
+    "2021-09-01",
+    "Passed/agreed to in House: On passage Passed by recorded vote.",
+    ("Floor", "8000"),
+)
+DEBATE = (
+    "2021-09-01",
+    "DEBATE - The House proceeded with one hour of debate.",
+    ("Floor", "H8D000"),
+)
+
+
+async def test_a_new_bill_on_the_topic_is_announced_once_with_its_stage(repo: Repository) -> None:
+    result = await ingest(repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT))
+    assert [(a.kind, a.payload["stage"]) for a in result.alerts] == [("new_bill", "in_committee")]
+    again = await ingest(repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT))
+    assert again.alerts == []
+    bill = await repo.bill("us-117-hr-3907")
+    assert bill is not None
+    assert (bill.stage, bill.stage_date) == ("in_committee", date(2021, 6, 15))
+    assert [a.text for a in bill.actions] == [INTRO[1], REFERRED[1]]
+
+
+async def test_a_stage_change_is_an_alert_with_old_and_new_stage_and_its_source(
+    repo: Repository,
+) -> None:
+    await ingest(repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT))
+    result = await ingest(repo, IngestEntry(bill_item("g2", PASSED), RELEVANT))
+    [alert] = result.alerts
+    assert alert.kind == "bill_stage"
+    p = alert.payload
+    assert (p["old_stage"], p["new_stage"], p["action_date"]) == (
+        "in_committee",
+        "passed_one_chamber",
+        "2021-09-01",
+    )
+    assert p["action_text"].startswith("Passed/agreed to in House")
+    assert p["source_url"] == URL
+    assert p["earlier_alerts"] == ["bill:us-117-hr-3907:new"]  # for the delivery layer to edit
+
+
+async def test_an_unknown_action_keeps_the_stage_and_is_kept(repo: Repository) -> None:
+    await ingest(repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT))
+    result = await ingest(repo, IngestEntry(bill_item("g2", DEBATE), RELEVANT))
+    assert result.alerts == []
+    bill = await repo.bill("us-117-hr-3907")
+    assert bill is not None
+    assert bill.stage == "in_committee"
+    assert DEBATE[1] in [a.text for a in bill.actions]
+
+
+async def test_an_off_topic_bill_is_not_tracked(repo: Repository) -> None:
+    off = Match(relevant=False, kind="other")
+    result = await ingest(repo, IngestEntry(bill_item("g1", INTRO), off))
+    assert result.alerts == []
+    assert await repo.bills() == []
+
+
+async def test_a_tracked_law_is_followed_even_when_the_item_is_judged_off_topic(
+    repo: Repository,
+) -> None:
+    off = Match(relevant=False, kind="other")
+    await ingest(repo, IngestEntry(bill_item("g1", INTRO), off, law_id="us-frbtma-117"))
+    [bill] = await repo.bills()
+    assert bill.tracked_id == "us-frbtma-117"
+
+
+def signal_item(guid: str) -> FeedItem:
+    return FeedItem(
+        feed_id="news",
+        guid=guid,
+        url=f"https://news.example/{guid}",
+        title="Amazon ends its moratorium on police use of Rekognition",
+        summary="",
+        published=datetime(2026, 1, 4, 9, tzinfo=UTC),
+        source_name="Example News",
+    )
+
+
+SIGNAL = Signal(
+    "amazon-rekognition-police-moratorium", "lifted", "moratorium_expired", {"company": "amazon"}
+)
+SIGNAL_MATCH = Match(
+    relevant=True,
+    kind="company_statement",
+    companies=("amazon",),
+    event="moratorium_expired",
+    pledges=("amazon-rekognition-police-moratorium",),
+)
+
+
+async def test_a_pledge_signal_is_a_pending_suggestion_and_a_signal_alert(repo: Repository) -> None:
+    result = await ingest(repo, IngestEntry(signal_item("a"), SIGNAL_MATCH, (SIGNAL,)))
+    kinds = sorted(a.kind for a in result.alerts)
+    assert kinds == ["news", "pledge_signal"]
+    [suggestion] = await repo.suggestions()
+    assert (suggestion.pledge_id, suggestion.suggested_status, suggestion.state) == (
+        "amazon-rekognition-police-moratorium",
+        "lifted",
+        "pending",
+    )
+    assert await repo.pledge_events() == {}  # nothing changes on a headline alone
+
+
+async def test_confirming_records_who_when_and_source_and_queues_a_status_alert(
+    repo: Repository,
+) -> None:
+    await ingest(repo, IngestEntry(signal_item("a"), SIGNAL_MATCH, (SIGNAL,)))
+    [pending] = await repo.suggestions()
+    later = NOW + timedelta(hours=2)
+    decided = await repo.decide_suggestion(
+        pending.id,
+        confirm=True,
+        by="moderator#1",
+        now=later,
+        sinks=["console"],
+        alert_payload={"old_status": "extended"},
+    )
+    assert (decided.state, decided.decided_by, decided.decided_at) == (
+        "confirmed",
+        "moderator#1",
+        later,
+    )
+    [event] = (await repo.pledge_events())["amazon-rekognition-police-moratorium"]
+    assert (event.status, event.date, event.source_url) == (
+        "lifted",
+        date(2026, 1, 4),  # the report's date, not the review's
+        "https://news.example/a",
+    )
+    assert "moderator#1" in event.summary
+    pending_alerts = [p.alert for p in await repo.pending_deliveries(now=later)]
+    status = [a for a in pending_alerts if a.kind == "pledge_status"]
+    assert [(a.payload["old_status"], a.payload["new_status"]) for a in status] == [
+        ("extended", "lifted")
+    ]
+    with pytest.raises(StorageError):
+        await repo.decide_suggestion(pending.id, confirm=False, by="x", now=later)
+
+
+async def test_rejecting_changes_nothing_but_is_recorded(repo: Repository) -> None:
+    await ingest(repo, IngestEntry(signal_item("a"), SIGNAL_MATCH, (SIGNAL,)))
+    [pending] = await repo.suggestions()
+    decided = await repo.decide_suggestion(
+        pending.id, confirm=False, by="moderator#2", now=NOW, note="old news"
+    )
+    assert (decided.state, decided.note) == ("rejected", "old news")
+    assert await repo.pledge_events() == {}
+    assert await repo.suggestions() == []
+    assert [s.state for s in await repo.suggestions(state=None)] == ["rejected"]
+    with pytest.raises(NotFoundError):
+        await repo.decide_suggestion(999, confirm=True, by="x", now=NOW)
