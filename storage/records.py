@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain.pledges import Signal
 from bot.domain.types import BillAction, FeedItem, Match
 
 
@@ -108,16 +109,6 @@ class SubscriptionView:
     paused: bool
     paused_reason: str | None
     created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Signal:
-    """A suggested pledge status change that an item calls for (decided by the domain)."""
-
-    pledge_id: str
-    suggested_status: str
-    event: str
-    payload: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

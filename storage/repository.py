@@ -25,6 +25,7 @@ from bot.domain.alerts import (
     pledge_status_alert,
     wants,
 )
+from bot.domain.pledges import Signal
 from bot.domain.types import FeedItem, Match
 from bot.domain.watchlist import HistoryEntry
 from bot.errors import NotFoundError, StorageError
@@ -47,7 +48,6 @@ from storage.records import (
     IngestResult,
     NewItem,
     PendingDelivery,
-    Signal,
     StoryView,
     SubscriptionView,
     SuggestionView,

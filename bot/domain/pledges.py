@@ -8,11 +8,12 @@ the status by themselves.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 
+from bot.domain.types import Match
 from bot.domain.watchlist import HistoryEntry, Pledge
 
 PledgeStatus = Literal[
@@ -195,3 +196,35 @@ def reminders(
 
 def suggested_status(event: str) -> PledgeStatus | None:
     return SIGNAL_STATUS.get(event)
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A pledge status change an item suggests; a moderator decides."""
+
+    pledge_id: str
+    suggested_status: str
+    event: str
+    payload: dict[str, Any] = field(hash=False)
+
+
+def signals_for(
+    match: Match, pledges: Mapping[str, Pledge], states: Mapping[str, PledgeState]
+) -> list[Signal]:
+    """Suggestions for each tracked pledge the item concerns whose status it would change."""
+    suggested = suggested_status(match.event)
+    if not match.relevant or suggested is None:
+        return []
+    out = []
+    for pledge_id in match.pledges:
+        pledge, state = pledges.get(pledge_id), states.get(pledge_id)
+        if pledge is None or state is None or state.status == suggested:
+            continue
+        payload = {
+            "company": pledge.company,
+            "company_name": pledge.company_name,
+            "pledge_title": pledge.title,
+            "current_status": state.status,
+        }
+        out.append(Signal(pledge_id, suggested, match.event, payload))
+    return out

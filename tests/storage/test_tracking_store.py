@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.domain.alerts import news_alert
+from bot.domain.pledges import Signal
 from bot.domain.types import BillAction, BillRecord, FeedItem, Match
 from bot.errors import NotFoundError, StorageError
-from storage.records import IngestEntry, Signal, StoryView
+from storage.records import IngestEntry, StoryView
 from storage.repository import Repository
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
