@@ -39,6 +39,16 @@ def point_discord_py_at(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.default_gateway_url))
 
 
+async def _no_identify_pause(shard_id: int | None, *, initial: bool = False) -> None:
+    return None
+
+
+def skip_identify_pause(bot: discord.Client) -> None:
+    """discord.py sleeps 5 s before every IDENTIFY but the first (Discord's max_concurrency);
+    the fake does not enforce it, so tests of sharding or re-identifying need not wait."""
+    bot.before_identify_hook = _no_identify_pause  # type: ignore[method-assign]
+
+
 class BotRunner:
     """Starts bots against one fake and stops them all at teardown."""
 
@@ -53,9 +63,15 @@ class BotRunner:
         *,
         token: str | None = None,
         timeout: float = READY_TIMEOUT,  # noqa: ASYNC109
+        identify_pause: bool = False,
     ) -> commands.AutoShardedBot:
-        """Log in, connect, and return once on_ready has fired."""
+        """Log in, connect, and return once on_ready has fired.
+
+        Unless `identify_pause`, discord.py's 5 s wait between IDENTIFYs is skipped.
+        """
         bot = bot or make_bot()
+        if not identify_pause:
+            skip_identify_pause(bot)
         point_discord_py_at(self.fake, self.monkeypatch)
         try:
             await bot.login(token or self.fake.token)

@@ -202,16 +202,8 @@ def callback(fake: FakeDiscord, interaction: FakeInteraction, body: dict[str, An
                    f"Callback type {kind} is not valid for interaction type {interaction.type}")
         raise invalid_form(errors)
     data = body.get("data") or {}
-    if kind in (4, 7):
-        errors = limits.check_message(data, ("data",))
-        if errors:
-            raise invalid_form(errors)
-        if kind == 4 and limits.is_empty(data):
-            raise DiscordError(400, 50006, "Cannot send an empty message")
-    if kind == 8:
-        errors = limits.check_choices(body)
-        if errors:
-            raise invalid_form(errors)
+    if kind == 4 and limits.is_empty(data):
+        raise DiscordError(400, 50006, "Cannot send an empty message")
 
     interaction.callbacks.append(body)
     channel = fake.channels[interaction.channel_id]

@@ -225,7 +225,8 @@ class RequestRecord:
     status: int
     at: datetime  # fake clock
     loop_time: float  # event-loop clock, for rate-limit reasoning
-    response: Any = None
+    response: Any = None  # the decoded JSON answer, if any
+    headers: dict[str, str] = field(default_factory=dict)  # the answer's headers
 
 
 @dataclass(frozen=True)

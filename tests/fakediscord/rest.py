@@ -99,7 +99,12 @@ def _message_limits(call: Call) -> ErrorTree:
 
 
 def _callback_limits(call: Call) -> ErrorTree:
-    return ErrorTree()  # checked in interactions.callback: limits depend on the callback type
+    body = call.body if isinstance(call.body, dict) else {}
+    if body.get("type") in (4, 7):
+        return limits.check_message(body.get("data") or {}, ("data",))
+    if body.get("type") == 8:
+        return limits.check_choices(body)
+    return ErrorTree()
 
 
 def _json_object(call: Call) -> dict[str, Any]:
@@ -473,5 +478,5 @@ ROUTES: list[Route] = [
           limits=_message_limits),
     Route("DELETE", f"{HOOK}/messages/{{message_id}}", delete_webhook_message, bot_auth=False),
     Route("POST", "/interactions/{interaction_id}/{interaction_token}/callback",
-          interaction_callback, bot_auth=False),
+          interaction_callback, bot_auth=False, limits=_callback_limits),
 ]

@@ -199,7 +199,9 @@ class FakeDiscord:
         guild.members[self.owner.id] = FakeMember(self.owner, gid, [], self.now())
         guild.members[self.bot_user.id] = FakeMember(self.bot_user, gid, [bot_role.id], self.now())
         self.guilds[gid] = guild
-        self.gateway.dispatch(gid, "GUILD_CREATE", self.guild_create_payload(guild))
+        joined = self.guild_create_payload(guild)
+        del joined["unavailable"]  # a guild just joined, not one coming back online
+        self.gateway.dispatch(gid, "GUILD_CREATE", joined)
         return guild
 
     def add_channel(
@@ -620,6 +622,13 @@ class FakeDiscord:
         """Drop every gateway connection; sessions stay resumable. Returns how many dropped."""
         return await self.gateway.drop(code)
 
+    async def invalidate_sessions(self) -> None:
+        """End every session (as Discord does after a long outage) and drop the connections:
+        a client's RESUME then gets INVALID_SESSION and must IDENTIFY afresh."""
+        for session in self.gateway.sessions.values():
+            session.closed = True
+        await self.gateway.drop(4000)
+
     async def wait_for_gateway(
         self, kind: str, count: int = 1, *, timeout: float = DEFAULT_TIMEOUT
     ) -> None:
@@ -804,7 +813,7 @@ class FakeDiscord:
             RequestRecord(
                 request.method, path, route.key if route else None, query, body,
                 response.status, self.now(), time.monotonic(),
-                _decoded(response),
+                _decoded(response), dict(response.headers),
             )
         )
         self.changes.fire()
