@@ -217,6 +217,8 @@ class EventRule(_Record):
     needs_any: tuple[str, ...] = ()
     # The event needs a tracked company in the item.
     company: bool = False
+    # Policy families whose presence rules the event out.
+    unless_families: tuple[str, ...] = ()
 
 
 class JurisdictionVocab(_Record):
@@ -245,7 +247,7 @@ class Vocabulary(_Record):
     def _consistent(self) -> Vocabulary:
         families = set(self.policy)
         for rule in self.events:
-            unknown = set(rule.needs_any) - families
+            unknown = (set(rule.needs_any) | set(rule.unless_families)) - families
             if unknown:
                 raise ValueError(f"event {rule.name}: unknown policy families {sorted(unknown)}")
         codes = [j.code for j in self.jurisdictions]

@@ -270,6 +270,8 @@ def _event(
             continue
         if rule.company and not tracked:
             continue
+        if set(rule.unless_families).intersection(policy):
+            continue
         rank = (2 if ev.in_title(group) else 1, -order)
         if best is None or rank > best:
             best, chosen = rank, rule
@@ -297,11 +299,11 @@ def _fits_date(law: Law, published: date | None) -> bool:
         return True
     congresses = _congresses(law) if law.level == "federal" else set()
     if congresses:
-        # A Congress sits two years; news may trail by a few months.
-        return any(
-            (published.year - 1789) // 2 + 1 == n or (published.year - 1790) // 2 + 1 == n
-            for n in congresses
-        )
+        # A Congress sits two years (from January of odd years); January news may still be
+        # about the one that just ended.
+        sitting = (published.year - 1789) // 2 + 1
+        trailing = sitting - 1 if published.year % 2 == 1 and published.month == 1 else sitting
+        return bool({sitting, trailing} & congresses)
     dates = [h.date for h in law.history if h.date]
     if law.introduced_date:
         dates.append(law.introduced_date)
