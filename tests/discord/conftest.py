@@ -20,7 +20,9 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-async def bots(fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BotRunner]:
+async def bots(
+    fake_discord: FakeDiscord, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[BotRunner]:
     """`await bots.start(bot)` runs a real AutoShardedBot against `fake_discord` until teardown."""
     runner = BotRunner(fake_discord, monkeypatch)
     yield runner

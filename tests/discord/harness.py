@@ -81,7 +81,9 @@ class BotRunner:
         task = asyncio.create_task(bot.connect(reconnect=True), name="bot.connect")
         self._running.append((bot, task))
         ready = asyncio.create_task(bot.wait_until_ready())
-        done, _ = await asyncio.wait({ready, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {ready, task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
         if ready not in done:
             ready.cancel()
             if task in done:

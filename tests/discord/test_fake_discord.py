@@ -60,9 +60,11 @@ async def test_bot_logs_in_and_receives_ready_with_its_guild(
 ):
     bot = await bots.start(make_bot())
 
-    assert bot.user is not None and bot.user.id == fake_discord.bot_user.id
+    assert bot.user is not None
+    assert bot.user.id == fake_discord.bot_user.id
     seen = bot.get_guild(world.guild.id)
-    assert seen is not None and seen.name == "Policy Watch"
+    assert seen is not None
+    assert seen.name == "Policy Watch"
     assert isinstance(seen.get_channel(world.alerts.id), discord.TextChannel)
     assert seen.me.guild_permissions.send_messages
     routes = [r.route for r in fake_discord.requests]
@@ -149,11 +151,13 @@ async def test_a_slash_command_reaches_its_handler_and_the_reply_arrives(
     reply = await interaction.wait_for_original()
 
     assert seen == [("amazon", 30, False)]
-    assert interaction.callback is not None and interaction.callback["type"] == 4
+    assert interaction.callback is not None
+    assert interaction.callback["type"] == 4
     assert reply.content == "amazon: in force"
     assert reply.embeds[0]["title"] == "Amazon"
     assert fake_discord.messages(world.alerts) == [reply]
-    assert reply.interaction_id == interaction.id and reply.type == 20
+    assert reply.interaction_id == interaction.id
+    assert reply.type == 20
 
 
 async def test_an_ephemeral_reply_is_seen_only_by_the_invoker(
@@ -173,7 +177,8 @@ async def test_an_ephemeral_reply_is_seen_only_by_the_invoker(
 
     reply = await interaction.wait_for_original()
 
-    assert reply.ephemeral and reply.content == "none yet"
+    assert reply.ephemeral
+    assert reply.content == "none yet"
     assert fake_discord.messages(world.alerts) == []
     assert fake_discord.messages(world.alerts, include_ephemeral=True) == [reply]
 
@@ -192,13 +197,17 @@ async def test_a_deferred_reply_takes_follow_ups_and_original_edits(
 
     await bots.start(bot)
     await bot.tree.sync()
-    interaction = fake_discord.inject_slash_command("news", member=world.alice, channel=world.alerts)
+    interaction = fake_discord.inject_slash_command(
+        "news", member=world.alice, channel=world.alerts
+    )
 
     second = await interaction.wait_for_followup(1)
     original = await interaction.wait_for_original(lambda m: m.edits >= 2)
 
-    assert interaction.callback == {"type": 5, "data": {"flags": 0}} or interaction.callback["type"] == 5
-    assert original.content == "first page (edited)" and not original.loading
+    assert interaction.callback is not None
+    assert interaction.callback["type"] == 5  # deferred, "thinking..."
+    assert original.content == "first page (edited)"
+    assert not original.loading
     assert second.content == "second page"
     assert [m.content for m in fake_discord.messages(world.alerts)] == [
         "first page (edited)",
@@ -216,8 +225,10 @@ async def test_a_second_response_to_one_interaction_is_refused(
     async def twice(interaction: discord.Interaction) -> None:
         await interaction.response.send_message("one")
         route = Route(
-            "POST", "/interactions/{interaction_id}/{interaction_token}/callback",
-            interaction_id=interaction.id, interaction_token=interaction.token,
+            "POST",
+            "/interactions/{interaction_id}/{interaction_token}/callback",
+            interaction_id=interaction.id,
+            interaction_token=interaction.token,
         )
         try:
             await bot.http.request(route, json={"type": 4, "data": {"content": "two"}})
@@ -226,10 +237,13 @@ async def test_a_second_response_to_one_interaction_is_refused(
 
     await bots.start(bot)
     await bot.tree.sync()
-    interaction = fake_discord.inject_slash_command("twice", member=world.alice, channel=world.alerts)
+    interaction = fake_discord.inject_slash_command(
+        "twice", member=world.alice, channel=world.alerts
+    )
     error = await asyncio.wait_for(refused, 5)
 
-    assert error.status == 400 and error.code == 40060
+    assert error.status == 400
+    assert error.code == 40060
     assert len(interaction.callbacks) == 1
 
 
@@ -266,7 +280,9 @@ async def test_autocomplete_choices_come_back(
         await interaction.response.send_message(company)
 
     @pledge.autocomplete("company")
-    async def companies(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def companies(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         names = ["amazon", "ibm", "microsoft"]
         return [app_commands.Choice(name=n.title(), value=n) for n in names if current in n]
 
@@ -292,7 +308,9 @@ async def test_subcommands_and_typed_options_are_delivered(
     feeds = app_commands.Group(name="feeds", description="Manage feeds")
 
     @feeds.command(name="add", description="Add a feed")
-    async def add(interaction: discord.Interaction, feed_id: str, channel: discord.TextChannel) -> None:
+    async def add(
+        interaction: discord.Interaction, feed_id: str, channel: discord.TextChannel
+    ) -> None:
         seen.append((feed_id, channel.id))
         await interaction.response.send_message("added", ephemeral=True)
 
@@ -301,8 +319,10 @@ async def test_subcommands_and_typed_options_are_delivered(
     await bot.tree.sync()
 
     interaction = fake_discord.inject_slash_command(
-        "feeds add", {"feed_id": "gnews", "channel": world.alerts},
-        member=world.alice, channel=world.alerts,
+        "feeds add",
+        {"feed_id": "gnews", "channel": world.alerts},
+        member=world.alice,
+        channel=world.alerts,
     )
     await interaction.wait_for_callback()
 
@@ -347,7 +367,9 @@ async def test_a_button_click_reaches_the_view_and_updates_the_message(
 
     class Confirm(discord.ui.View):
         @discord.ui.button(label="Confirm", custom_id="confirm", style=discord.ButtonStyle.success)
-        async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        async def confirm(
+            self, interaction: discord.Interaction, button: discord.ui.Button
+        ) -> None:
             await interaction.response.edit_message(content="confirmed", view=None)
 
     @bot.tree.command(name="review", description="Review")
@@ -364,7 +386,8 @@ async def test_a_button_click_reaches_the_view_and_updates_the_message(
     callback = await click.wait_for_callback()
 
     assert callback["type"] == 7
-    assert message.content == "confirmed" and message.components == []
+    assert message.content == "confirmed"
+    assert message.components == []
 
 
 # --- limits --------------------------------------------------------------------------------
@@ -377,15 +400,23 @@ def _embed(**fields: object) -> discord.Embed:
 LIMIT_CASES = [
     ("content", {"content": "x" * 2001}, "content", "BASE_TYPE_MAX_LENGTH"),
     ("title", {"embed": _embed(title="x" * 257)}, "embeds.0.title", "BASE_TYPE_MAX_LENGTH"),
-    ("description", {"embed": _embed(description="x" * 4097)}, "embeds.0.description",
-     "BASE_TYPE_MAX_LENGTH"),
+    (
+        "description",
+        {"embed": _embed(description="x" * 4097)},
+        "embeds.0.description",
+        "BASE_TYPE_MAX_LENGTH",
+    ),
     ("fields", "fields", "embeds.0.fields", "BASE_TYPE_MAX_LENGTH"),
     ("field name", "field_name", "embeds.0.fields.0.name", "BASE_TYPE_MAX_LENGTH"),
     ("field value", "field_value", "embeds.0.fields.0.value", "BASE_TYPE_MAX_LENGTH"),
     ("footer", "footer", "embeds.0.footer.text", "BASE_TYPE_MAX_LENGTH"),
     ("author", "author", "embeds.0.author.name", "BASE_TYPE_MAX_LENGTH"),
-    ("6000 in all", {"embeds": [_embed(description="x" * 3001) for _ in range(2)]}, "embeds",
-     "MAX_EMBED_SIZE_EXCEEDED"),
+    (
+        "6000 in all",
+        {"embeds": [_embed(description="x" * 3001) for _ in range(2)]},
+        "embeds",
+        "MAX_EMBED_SIZE_EXCEEDED",
+    ),
     # discord.py itself refuses an 11th embed, so this one goes out as raw JSON
     ("10 embeds", "raw_11_embeds", "embeds", "BASE_TYPE_MAX_LENGTH"),
 ]
@@ -416,20 +447,24 @@ def _error_at(errors: dict, path: str) -> list[dict]:
     return node["_errors"]
 
 
-@pytest.mark.parametrize(("case", "kwargs", "path", "code"), LIMIT_CASES, ids=[c[0] for c in LIMIT_CASES])
+@pytest.mark.parametrize(
+    ("case", "kwargs", "path", "code"), LIMIT_CASES, ids=[c[0] for c in LIMIT_CASES]
+)
 async def test_each_documented_limit_is_answered_with_400_at_its_path(
     fake_discord: FakeDiscord, world: World, bots: BotRunner, case, kwargs, path, code
 ):
     bot = await bots.start(make_bot())
 
+    if kwargs == "raw_11_embeds":
+        route = Route("POST", "/channels/{channel_id}/messages", channel_id=world.alerts.id)
+        send = bot.http.request(route, json={"embeds": [{"title": str(i)} for i in range(11)]})
+    else:
+        send = text_channel(bot, world.alerts).send(**_build(kwargs))
     with pytest.raises(discord.HTTPException) as caught:
-        if kwargs == "raw_11_embeds":
-            route = Route("POST", "/channels/{channel_id}/messages", channel_id=world.alerts.id)
-            await bot.http.request(route, json={"embeds": [{"title": str(i)} for i in range(11)]})
-        else:
-            await text_channel(bot, world.alerts).send(**_build(kwargs))
+        await send
 
-    assert caught.value.status == 400 and caught.value.code == 50035
+    assert caught.value.status == 400
+    assert caught.value.code == 50035
     answer = fake_discord.requests_to(MESSAGES)[-1].response
     assert answer["message"] == "Invalid Form Body"
     assert code in [e["code"] for e in _error_at(answer["errors"], path)]
@@ -451,7 +486,9 @@ async def test_limits_apply_to_interaction_replies_under_data(
 
     await bots.start(bot)
     await bot.tree.sync()
-    interaction = fake_discord.inject_slash_command("long", member=world.alice, channel=world.alerts)
+    interaction = fake_discord.inject_slash_command(
+        "long", member=world.alice, channel=world.alerts
+    )
 
     assert (await asyncio.wait_for(refused, 5)).code == 50035
     answer = fake_discord.requests[-1].response
@@ -459,7 +496,9 @@ async def test_limits_apply_to_interaction_replies_under_data(
     assert not interaction.acknowledged
 
 
-async def test_an_empty_message_is_refused(fake_discord: FakeDiscord, world: World, bots: BotRunner):
+async def test_an_empty_message_is_refused(
+    fake_discord: FakeDiscord, world: World, bots: BotRunner
+):
     bot = await bots.start(make_bot())
     route = Route("POST", "/channels/{channel_id}/messages", channel_id=world.alerts.id)
 
@@ -488,7 +527,8 @@ async def test_advertised_buckets_are_respected_with_no_429(
     assert [r.status for r in sent] == [200] * 10
     assert fake_discord.count_status(429) == 0
     assert {r.headers["X-RateLimit-Limit"] for r in sent} == {"3"}
-    assert "X-RateLimit-Bucket" in sent[0].headers and "X-RateLimit-Reset-After" in sent[0].headers
+    assert "X-RateLimit-Bucket" in sent[0].headers
+    assert "X-RateLimit-Reset-After" in sent[0].headers
 
 
 async def test_a_429_storm_is_backed_off_and_every_message_arrives(
@@ -517,7 +557,8 @@ async def test_the_global_limit_is_enforced_and_backed_off(
 
     assert all(len(fake_discord.messages(c)) == 1 for c in channels)
     globals_ = [r for r in fake_discord.requests if r.status == 429]
-    assert globals_ and all(r.response["global"] is True for r in globals_)
+    assert globals_
+    assert all(r.response["global"] is True for r in globals_)
 
 
 # --- failures ------------------------------------------------------------------------------
@@ -536,13 +577,16 @@ async def test_a_dropped_gateway_resumes_and_replays_what_was_missed(
     await bot.tree.sync()
 
     assert await fake_discord.drop_gateway() == 1
-    interaction = fake_discord.inject_slash_command("about", member=world.alice, channel=world.alerts)
+    interaction = fake_discord.inject_slash_command(
+        "about", member=world.alice, channel=world.alerts
+    )
     await fake_discord.wait_for_gateway("resume")
     reply = await interaction.wait_for_original()
 
     assert reply.content == "still here"
     kinds = [e.kind for e in fake_discord.gateway.events]
-    assert kinds.count("identify") == 1 and kinds.count("resume") == 1
+    assert kinds.count("identify") == 1
+    assert kinds.count("resume") == 1
     resume = next(e for e in fake_discord.gateway.events if e.kind == "resume")
     assert resume.path == "/gateway/resume"
 
@@ -556,7 +600,8 @@ async def test_an_invalidated_session_reidentifies_and_the_default_gateway_trap_
     await fake_discord.wait_for_gateway("identify", 2)
 
     problems = fake_discord.take_problems("default_gateway")
-    assert problems and "DEFAULT_GATEWAY" in problems[0].detail
+    assert problems
+    assert "DEFAULT_GATEWAY" in problems[0].detail
     assert len(fake_discord.gateway.live_sessions()) == 1
 
 
@@ -638,10 +683,13 @@ async def test_messages_are_edited_and_mentions_follow_allowed_mentions(
     await quiet.edit(content="corrected", embed=discord.Embed(title="Update"))
 
     stored_quiet, stored_loud = fake_discord.messages(world.alerts)
-    assert not stored_quiet.mention_everyone and stored_quiet.mentions == []
+    assert not stored_quiet.mention_everyone
+    assert stored_quiet.mentions == []
     assert stored_quiet.allowed_mentions == {"parse": []}
-    assert stored_loud.mention_everyone and stored_loud.mentions == [world.alice.id]
-    assert stored_quiet.content == "corrected" and stored_quiet.edits == 1
+    assert stored_loud.mention_everyone
+    assert stored_loud.mentions == [world.alice.id]
+    assert stored_quiet.content == "corrected"
+    assert stored_quiet.edits == 1
     assert stored_quiet.embeds[0]["title"] == "Update"
     fetched = await channel.fetch_message(loud.id)
     assert fetched.content == loud.content
@@ -659,7 +707,8 @@ async def test_an_incoming_webhook_stores_messages_and_waits_when_asked(
         async with session.post(hook.url, json={"content": "no wait"}) as nowait:
             assert nowait.status == 204
         async with session.post(hook.url + "?wait=true", json={"content": "raw"}) as waited:
-            assert waited.status == 200 and waited.headers["Content-Type"] == "application/json"
+            assert waited.status == 200
+            assert waited.headers["Content-Type"] == "application/json"
             assert (await waited.json())["content"] == "raw"
         await sent.edit(content="edited through the webhook")
 
@@ -667,9 +716,12 @@ async def test_an_incoming_webhook_stores_messages_and_waits_when_asked(
     assert [m.content for m in stored] == ["edited through the webhook", "no wait", "raw"]
     assert {m.webhook_id for m in stored} == {hook.id}
     fake_discord.delete_channel(world.alerts)
-    async with aiohttp.ClientSession() as session:
-        async with session.post(hook.url + "?wait=true", json={"content": "gone"}) as gone:
-            assert gone.status == 404 and (await gone.json())["code"] == 10015
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(hook.url + "?wait=true", json={"content": "gone"}) as gone,
+    ):
+        assert gone.status == 404
+        assert (await gone.json())["code"] == 10015
 
 
 # --- recorded problems ---------------------------------------------------------------------
@@ -699,9 +751,11 @@ async def test_contract_validation_rejects_a_body_the_spec_does_not_allow(
     with pytest.raises(discord.HTTPException) as caught:
         await bot.http.request(route, json={"content": "hi", "tts": "yes please"})
 
-    assert caught.value.status == 400 and caught.value.code == 50035
+    assert caught.value.status == 400
+    assert caught.value.code == 50035
     problems = fake_discord.take_problems("contract_violation")
-    assert len(problems) == 1 and "tts" in problems[0].detail
+    assert len(problems) == 1
+    assert "tts" in problems[0].detail
     assert fake_discord.messages(world.alerts) == []
 
 

@@ -15,13 +15,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / ".." / "shared" / "discord-api-spec" / "openapi.json"
-SKIP_REASON = f"Discord's OpenAPI spec is not at {SPEC_PATH} (it comes with ../shared); contract checks skipped"
+SPEC_PATH = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "discord-api-spec" / "openapi.json"
+)
+SKIP_REASON = (
+    f"Discord's OpenAPI spec is not at {SPEC_PATH} (it comes with ../shared); "
+    "contract checks skipped"
+)
 _BASE_URI = "urn:discord-openapi"
 
 # Discord parses a snowflake from a JSON integer as well as from a string; the spec spells
@@ -83,7 +88,15 @@ class Contract:
             else:
                 pointer = "/".join(
                     p.replace("~", "~0").replace("/", "~1")
-                    for p in ("paths", path, key[0], "requestBody", "content", "application/json", "schema")
+                    for p in (
+                        "paths",
+                        path,
+                        key[0],
+                        "requestBody",
+                        "content",
+                        "application/json",
+                        "schema",
+                    )
                 )
                 schema = {"$ref": f"{_BASE_URI}#/{pointer}"}
                 self._validators[key] = Draft202012Validator(schema, registry=self._registry)
@@ -126,7 +139,7 @@ def _message(error: ValidationError) -> str:
         "maximum": f"int value should be less than or equal to {limit}.",
         "minimum": f"int value should be greater than or equal to {limit}.",
     }
-    text = messages.get(str(error.validator), error.message)
+    text = messages.get(str(error.validator), str(error.message))
     return text if len(text) < 200 else text[:197] + "..."
 
 

@@ -10,7 +10,9 @@ from aiohttp import web
 Path = tuple[str | int, ...]
 
 
-def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     # discord.py parses a body only when Content-Type is exactly application/json,
     # so no `; charset=utf-8` (which web.json_response would add).
     all_headers = {"Content-Type": "application/json"}
@@ -19,7 +21,7 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 class ErrorTree:
-    """Collects field errors into Discord's nested shape: {"a": {"0": {"b": {"_errors": [...]}}}}."""
+    """Field errors in Discord's nested shape: {"a": {"0": {"b": {"_errors": [...]}}}}."""
 
     def __init__(self) -> None:
         self.tree: dict[str, Any] = {}

@@ -85,8 +85,12 @@ class Gateway:
         self._log("connect", None, path=request.path)
         try:
             await conn.send(
-                {"op": HELLO, "s": None, "t": None,
-                 "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)}}
+                {
+                    "op": HELLO,
+                    "s": None,
+                    "t": None,
+                    "d": {"heartbeat_interval": int(self.heartbeat_interval * 1000)},
+                }
             )
             async for msg in ws:
                 if msg.type is WSMsgType.TEXT:
@@ -136,7 +140,9 @@ class Gateway:
         if shard_count != self.fake.shard_count or not 0 <= shard_id < shard_count:
             await conn.ws.close(code=4010, message=b"Invalid shard")
             return
-        session = Session(secrets.token_hex(16), (shard_id, shard_count), int(data.get("intents", 0)))
+        session = Session(
+            secrets.token_hex(16), (shard_id, shard_count), int(data.get("intents", 0))
+        )
         self.sessions[session.id] = session
         conn.session = session
         session.conn = conn
@@ -196,12 +202,13 @@ class Gateway:
             return
         wanted = {int(u) for u in data.get("user_ids") or []}
         members = [
-            payloads.member(m)
-            for m in guild.members.values()
-            if not wanted or m.id in wanted
+            payloads.member(m) for m in guild.members.values() if not wanted or m.id in wanted
         ]
         chunk: dict[str, Any] = {
-            "guild_id": str(guild.id), "members": members, "chunk_index": 0, "chunk_count": 1,
+            "guild_id": str(guild.id),
+            "members": members,
+            "chunk_index": 0,
+            "chunk_count": 1,
         }
         if data.get("nonce"):
             chunk["nonce"] = data["nonce"]
@@ -252,9 +259,7 @@ class Gateway:
     def live_sessions(self) -> list[Session]:
         return [s for s in self.sessions.values() if not s.closed]
 
-    def _log(
-        self, kind: str, session: Session | None, *, path: str = "", detail: str = ""
-    ) -> None:
+    def _log(self, kind: str, session: Session | None, *, path: str = "", detail: str = "") -> None:
         self.events.append(
             GatewayEvent(
                 kind,

@@ -38,6 +38,11 @@ ALLOWED_CALLBACKS = {
     MODAL_SUBMIT: {4, 5, 6, 7},
 }
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+_PYTHON_TYPES: dict[int, type | tuple[type, ...]] = {
+    STRING: str,
+    INTEGER: int,
+    NUMBER: (int, float),
+}
 
 
 def split_name(full: str) -> list[str]:
@@ -94,8 +99,13 @@ def _leaf_options(
                 raise ValueError(f"{where} option {name!r} has no autocomplete")
             out.append({"name": name, "type": opt["type"], "value": str(value), "focused": True})
             continue
-        out.append({"name": name, "type": opt["type"],
-                    "value": _coerce(fake, guild, where, opt, value, resolved)})
+        out.append(
+            {
+                "name": name,
+                "type": opt["type"],
+                "value": _coerce(fake, guild, where, opt, value, resolved),
+            }
+        )
     if focused is not None and focused not in given:
         raise ValueError(f"focused option {focused!r} needs a value (the text typed so far)")
     if focused is None:
@@ -115,16 +125,19 @@ def _coerce(
 ) -> Any:
     kind, name = opt["type"], opt["name"]
     if kind in (STRING, INTEGER, NUMBER):
-        expected = {STRING: str, INTEGER: int, NUMBER: (int, float)}[kind]
+        expected = _PYTHON_TYPES[kind]
         if not isinstance(value, expected) or isinstance(value, bool):
             raise ValueError(f"{where} option {name!r} takes {expected}, not {value!r}")
         choices = opt.get("choices")
         if choices and value not in [c["value"] for c in choices]:
             raise ValueError(f"{where} option {name!r}: {value!r} is not one of its choices")
         low, high = opt.get("min_value"), opt.get("max_value")
-        if kind != STRING and (low is not None and value < low or high is not None and value > high):
+        if kind != STRING and (
+            (low is not None and value < low) or (high is not None and value > high)
+        ):
             raise ValueError(f"{where} option {name!r}: {value!r} is outside [{low}, {high}]")
-        if kind == STRING and not opt.get("min_length", 0) <= len(value) <= opt.get("max_length", 6000):
+        length_ok = opt.get("min_length", 0) <= len(str(value)) <= opt.get("max_length", 6000)
+        if kind == STRING and not length_ok:
             raise ValueError(f"{where} option {name!r}: length of {value!r} is out of bounds")
         return value
     if kind == BOOLEAN:
@@ -189,7 +202,9 @@ def base_payload(
     }
 
 
-def callback(fake: FakeDiscord, interaction: FakeInteraction, body: dict[str, Any]) -> dict[str, Any]:
+def callback(
+    fake: FakeDiscord, interaction: FakeInteraction, body: dict[str, Any]
+) -> dict[str, Any]:
     """Apply an interaction callback; return the callback-response object (`?with_response`)."""
     if interaction.callbacks:
         raise DiscordError(400, 40060, "Interaction has already been acknowledged.")
@@ -198,8 +213,11 @@ def callback(fake: FakeDiscord, interaction: FakeInteraction, body: dict[str, An
     kind = body.get("type")
     if kind not in ALLOWED_CALLBACKS[interaction.type]:
         errors = ErrorTree()
-        errors.add(("type",), "INTERACTION_RESPONSE_TYPE_INVALID",
-                   f"Callback type {kind} is not valid for interaction type {interaction.type}")
+        errors.add(
+            ("type",),
+            "INTERACTION_RESPONSE_TYPE_INVALID",
+            f"Callback type {kind} is not valid for interaction type {interaction.type}",
+        )
         raise invalid_form(errors)
     data = body.get("data") or {}
     if kind == 4 and limits.is_empty(data):

@@ -179,7 +179,7 @@ class FakeInteraction:
             return None
         return list((cb.get("data") or {}).get("choices") or [])
 
-    async def wait_for_callback(self, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
+    async def wait_for_callback(self, *, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:  # noqa: ASYNC109
         return await self.changes.until(
             lambda: self.callback, timeout=timeout, what=f"a callback to interaction {self.name!r}"
         )
@@ -188,7 +188,7 @@ class FakeInteraction:
         self,
         predicate: Callable[[FakeMessage], bool] | None = None,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> FakeMessage:
         """The original response message, once it exists (and matches `predicate`)."""
 
@@ -203,7 +203,10 @@ class FakeInteraction:
         )
 
     async def wait_for_followup(
-        self, count: int = 1, *, timeout: float = DEFAULT_TIMEOUT
+        self,
+        count: int = 1,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> FakeMessage:
         """The `count`-th follow-up message."""
 

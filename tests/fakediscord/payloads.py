@@ -52,7 +52,9 @@ def role(r: FakeRole) -> dict[str, Any]:
     }
 
 
-def member(m: FakeMember, *, with_user: bool = True, permissions: int | None = None) -> dict[str, Any]:
+def member(
+    m: FakeMember, *, with_user: bool = True, permissions: int | None = None
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "roles": [str(r) for r in m.role_ids],
         "nick": m.nick,

@@ -71,7 +71,7 @@ def compute(
     role_overwrites: Iterable[tuple[int, int]],
     member_overwrite: tuple[int, int] | None,
 ) -> int:
-    """Channel permissions from guild-level `base` and (allow, deny) overwrites, in Discord's order."""
+    """Channel permissions from guild-level `base` and (allow, deny) overwrites, in order."""
     if is_owner or base & BITS["administrator"]:
         return ALL
     perms = base

@@ -93,7 +93,9 @@ class RateLimits:
     def check(self, route: str, params: dict[str, str], *, counts_globally: bool) -> Verdict:
         storm = self._storming(route)
         if storm is not None:
-            return Verdict(self._refused_headers(storm, self._storm_scope), storm, self._storm_scope)
+            return Verdict(
+                self._refused_headers(storm, self._storm_scope), storm, self._storm_scope
+            )
 
         now = self._now()
         if counts_globally:

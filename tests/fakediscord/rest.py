@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import interactions, limits, payloads
-from .errors import DiscordError, ErrorTree, invalid_form, missing_access, missing_permissions, unknown
+from .errors import (
+    DiscordError,
+    ErrorTree,
+    invalid_form,
+    missing_access,
+    missing_permissions,
+    unknown,
+)
 from .models import EPHEMERAL, FakeChannel, FakeInteraction, FakeMessage, FakeUser, FakeWebhook
 from .permissions import BITS
 
@@ -156,7 +163,10 @@ def get_gateway_bot(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
         "url": fake.gateway_url,
         "shards": fake.shard_count,
         "session_start_limit": {
-            "total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1,
+            "total": 1000,
+            "remaining": 999,
+            "reset_after": 14_400_000,
+            "max_concurrency": 1,
         },
     }
 
@@ -170,7 +180,9 @@ def get_gateway(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
 
 def _scope(fake: FakeDiscord, call: Call) -> int | None:
     if _int(call.params["application_id"]) != fake.application_id:
-        raise DiscordError(403, 20012, "You are not authorized to perform this action on this application")
+        raise DiscordError(
+            403, 20012, "You are not authorized to perform this action on this application"
+        )
     if "guild_id" not in call.params:
         return None
     guild_id = _int(call.params["guild_id"])
@@ -192,8 +204,11 @@ def put_commands(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
     for i, cmd in enumerate(body):
         key = (cmd.get("name", ""), cmd.get("type") or 1)
         if key in seen:
-            errors.add((i, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME",
-                       f"Application command names must be unique: {key[0]}")
+            errors.add(
+                (i, "name"),
+                "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                f"Application command names must be unique: {key[0]}",
+            )
         seen.add(key)
     if errors:
         raise invalid_form(errors)
@@ -317,7 +332,10 @@ def edit_message(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
 def delete_message(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
     channel, msg = _channel_message(fake, call)
     own = msg.author.id == fake.bot_user.id
-    if not own and not fake.channel_permissions(channel, fake.bot_user.id) & BITS["manage_messages"]:
+    if (
+        not own
+        and not fake.channel_permissions(channel, fake.bot_user.id) & BITS["manage_messages"]
+    ):
         raise missing_permissions()
     fake.delete_message(msg)
     return 204, None
@@ -379,9 +397,13 @@ def execute_webhook(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
             return 200, payloads.message(original)
         channel = fake.channels[target.channel_id]
         msg = fake.create_message(
-            channel, fake.bot_user, body, files=call.files,
+            channel,
+            fake.bot_user,
+            body,
+            files=call.files,
             flags=(body.get("flags") or 0) & EPHEMERAL,
-            webhook_id=fake.application_id, interaction=target,
+            webhook_id=fake.application_id,
+            interaction=target,
         )
         target.followups.append(msg)
         fake.changes.fire()
@@ -399,7 +421,9 @@ def _webhook_message(fake: FakeDiscord, call: Call) -> FakeMessage:
             found = target.original
         else:
             wanted = _int(call.params["message_id"])
-            found = next((m for m in [target.original, *target.followups] if m and m.id == wanted), None)
+            found = next(
+                (m for m in [target.original, *target.followups] if m and m.id == wanted), None
+            )
     else:
         found = fake.message_by_id(_int(call.params["message_id"]))
         if found is not None and found.webhook_id != target.id:
@@ -470,13 +494,28 @@ ROUTES: list[Route] = [
     Route("GET", HOOK, get_webhook_with_token, bot_auth=False),
     Route("POST", HOOK, execute_webhook, bot_auth=False, limits=_message_limits),
     Route("GET", f"{HOOK}/messages/@original", get_webhook_message, bot_auth=False),
-    Route("PATCH", f"{HOOK}/messages/@original", edit_webhook_message, bot_auth=False,
-          limits=_message_limits),
+    Route(
+        "PATCH",
+        f"{HOOK}/messages/@original",
+        edit_webhook_message,
+        bot_auth=False,
+        limits=_message_limits,
+    ),
     Route("DELETE", f"{HOOK}/messages/@original", delete_webhook_message, bot_auth=False),
     Route("GET", f"{HOOK}/messages/{{message_id}}", get_webhook_message, bot_auth=False),
-    Route("PATCH", f"{HOOK}/messages/{{message_id}}", edit_webhook_message, bot_auth=False,
-          limits=_message_limits),
+    Route(
+        "PATCH",
+        f"{HOOK}/messages/{{message_id}}",
+        edit_webhook_message,
+        bot_auth=False,
+        limits=_message_limits,
+    ),
     Route("DELETE", f"{HOOK}/messages/{{message_id}}", delete_webhook_message, bot_auth=False),
-    Route("POST", "/interactions/{interaction_id}/{interaction_token}/callback",
-          interaction_callback, bot_auth=False, limits=_callback_limits),
+    Route(
+        "POST",
+        "/interactions/{interaction_id}/{interaction_token}/callback",
+        interaction_callback,
+        bot_auth=False,
+        limits=_callback_limits,
+    ),
 ]

@@ -30,8 +30,15 @@ from aiohttp import web
 from . import contract as contract_module
 from . import interactions, payloads, rest
 from .clock import Clock, FakeClock
-from .errors import DiscordError, ErrorTree, invalid_form, json_response, not_found_route, unauthorized
-from .gateway import GUILD_MEMBERS, GUILD_MESSAGES, GUILDS, Gateway
+from .errors import (
+    DiscordError,
+    ErrorTree,
+    invalid_form,
+    json_response,
+    not_found_route,
+    unauthorized,
+)
+from .gateway import GUILD_MEMBERS, GUILD_MESSAGES, Gateway
 from .ids import Snowflakes, new_token
 from .models import (
     LOADING,
@@ -174,7 +181,7 @@ class FakeDiscord:
 
     @property
     def default_gateway_url(self) -> str:
-        """Put this in DiscordWebSocket.DEFAULT_GATEWAY: a client that falls back to it is flagged."""
+        """For DiscordWebSocket.DEFAULT_GATEWAY: a client that falls back to it is flagged."""
         return f"ws://127.0.0.1:{self.port}/trap/default-gateway"
 
     # --- time and ids ------------------------------------------------------------------
@@ -194,7 +201,9 @@ class FakeDiscord:
         gid = self._id()
         guild = FakeGuild(gid, name, self.owner.id)
         guild.roles[gid] = FakeRole(gid, gid, "@everyone", EVERYONE_DEFAULT)
-        bot_role = FakeRole(self._id(), gid, self.bot_user.username, to_bits(bot_permissions), 1, True)
+        bot_role = FakeRole(
+            self._id(), gid, self.bot_user.username, to_bits(bot_permissions), 1, True
+        )
         guild.roles[bot_role.id] = bot_role
         guild.members[self.owner.id] = FakeMember(self.owner, gid, [], self.now())
         guild.members[self.bot_user.id] = FakeMember(self.bot_user, gid, [bot_role.id], self.now())
@@ -230,7 +239,7 @@ class FakeDiscord:
         permissions: Any = None,
         roles: Iterable[FakeRole] = (),
     ) -> FakeMember:
-        """A member; `permissions` (names, int or discord.Permissions) become a role of their own."""
+        """A member; `permissions` (names, int or discord.Permissions) become its own role."""
         user = FakeUser(self._id(), name)
         role_ids = [r.id for r in roles]
         if permissions is not None:
@@ -277,7 +286,9 @@ class FakeDiscord:
         """An incoming webhook; its `.url` is what DISCORD_WEBHOOK_URL would hold."""
         wid = self._id()
         token = new_token()
-        hook = FakeWebhook(wid, token, channel.id, channel.guild_id, name, f"{self.url}/webhooks/{wid}/{token}")
+        hook = FakeWebhook(
+            wid, token, channel.id, channel.guild_id, name, f"{self.url}/webhooks/{wid}/{token}"
+        )
         self.webhooks[wid] = hook
         return hook
 
@@ -362,7 +373,11 @@ class FakeDiscord:
             data["values"] = values
         channel = self.channels[message.channel_id]
         interaction = self._inject(
-            interactions.COMPONENT, channel, member, data, name=f"component {custom_id}",
+            interactions.COMPONENT,
+            channel,
+            member,
+            data,
+            name=f"component {custom_id}",
             extra={"message": payloads.message(message)},
         )
         interaction.source_message = message
@@ -388,8 +403,8 @@ class FakeDiscord:
             raise ValueError(f"{member.user.username} is not in guild {guild.name}")
         if not bypass_permissions and cmd.default_member_permissions is not None:
             needed = int(cmd.default_member_permissions)
-            if self.guild_permissions(guild, member.id) & needed != needed or needed == 0 and (
-                self.guild_permissions(guild, member.id) != ALL
+            if self.guild_permissions(guild, member.id) & needed != needed or (
+                needed == 0 and (self.guild_permissions(guild, member.id) != ALL)
             ):
                 raise PermissionError(
                     f"Discord does not offer /{cmd.name} to {member.user.username}: "
@@ -398,7 +413,12 @@ class FakeDiscord:
         opts, resolved = interactions.typed_options(
             self, guild, cmd, names, options, focused=focused
         )
-        data: dict[str, Any] = {"id": str(cmd.id), "name": cmd.name, "type": cmd.type, "options": opts}
+        data: dict[str, Any] = {
+            "id": str(cmd.id),
+            "name": cmd.name,
+            "type": cmd.type,
+            "options": opts,
+        }
         if resolved:
             data["resolved"] = resolved
         if cmd.guild_id is not None:
@@ -427,8 +447,17 @@ class FakeDiscord:
         payload = interactions.base_payload(self, iid, token, kind, guild, channel, member, data)
         payload.update(extra or {})
         interaction = FakeInteraction(
-            iid, token, kind, self.application_id, guild.id, channel.id, member.user,
-            self.now(), payload, self.changes, name=name,
+            iid,
+            token,
+            kind,
+            self.application_id,
+            guild.id,
+            channel.id,
+            member.user,
+            self.now(),
+            payload,
+            self.changes,
+            name=name,
         )
         self.interactions[iid] = interaction
         self._by_token[token] = interaction
@@ -475,7 +504,9 @@ class FakeDiscord:
         self.changes.fire()
         return cmd
 
-    def replace_commands(self, guild_id: int | None, bodies: list[dict[str, Any]]) -> list[FakeCommand]:
+    def replace_commands(
+        self, guild_id: int | None, bodies: list[dict[str, Any]]
+    ) -> list[FakeCommand]:
         keep = [self.upsert_command(guild_id, b) for b in bodies]
         kept = {c.id for c in keep}
         for cmd in self.commands(guild_id):
@@ -540,8 +571,9 @@ class FakeDiscord:
         if msg.nonce is not None and body.get("enforce_nonce"):
             self._nonces[(channel.id, author.id, str(msg.nonce))] = msg
         if not msg.ephemeral:
-            self.gateway.dispatch(channel.guild_id, "MESSAGE_CREATE", payloads.message(msg),
-                                  intent=GUILD_MESSAGES)
+            self.gateway.dispatch(
+                channel.guild_id, "MESSAGE_CREATE", payloads.message(msg), intent=GUILD_MESSAGES
+            )
         self.changes.fire()
         return msg
 
@@ -554,16 +586,22 @@ class FakeDiscord:
             msg.flags = (msg.flags & (1 << 6)) | (body["flags"] & ~(1 << 6))
         self._apply(msg, body, files or [])
         if not msg.ephemeral:
-            self.gateway.dispatch(msg.guild_id, "MESSAGE_UPDATE", payloads.message(msg),
-                                  intent=GUILD_MESSAGES)
+            self.gateway.dispatch(
+                msg.guild_id, "MESSAGE_UPDATE", payloads.message(msg), intent=GUILD_MESSAGES
+            )
         self.changes.fire()
 
     def delete_message(self, msg: FakeMessage) -> None:
         msg.deleted = True
         if not msg.ephemeral:
             self.gateway.dispatch(
-                msg.guild_id, "MESSAGE_DELETE",
-                {"id": str(msg.id), "channel_id": str(msg.channel_id), "guild_id": str(msg.guild_id)},
+                msg.guild_id,
+                "MESSAGE_DELETE",
+                {
+                    "id": str(msg.id),
+                    "channel_id": str(msg.channel_id),
+                    "guild_id": str(msg.guild_id),
+                },
                 intent=GUILD_MESSAGES,
             )
         self.changes.fire()
@@ -601,7 +639,9 @@ class FakeDiscord:
     def _resolve_mentions(self, msg: FakeMessage) -> None:
         """Who the message would ping: Discord parses mentions in content only, as allowed."""
         allowed = msg.allowed_mentions
-        parse = {"users", "roles", "everyone"} if allowed is None else set(allowed.get("parse") or [])
+        parse = (
+            {"users", "roles", "everyone"} if allowed is None else set(allowed.get("parse") or [])
+        )
         users = set() if allowed is None else {int(u) for u in allowed.get("users") or []}
         roles = set() if allowed is None else {int(r) for r in allowed.get("roles") or []}
         content = msg.content
@@ -630,7 +670,11 @@ class FakeDiscord:
         await self.gateway.drop(4000)
 
     async def wait_for_gateway(
-        self, kind: str, count: int = 1, *, timeout: float = DEFAULT_TIMEOUT
+        self,
+        kind: str,
+        count: int = 1,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> None:
         """Until the gateway has seen `count` events of `kind` (identify, resume, heartbeat...)."""
         await self.changes.until(
@@ -684,10 +728,12 @@ class FakeDiscord:
         """
         if count is None and seconds is None:
             raise ValueError("give a count or seconds")
-        self.ratelimits.storm(count=count, seconds=seconds, retry_after=retry_after, scope=scope, route=route)
+        self.ratelimits.storm(
+            count=count, seconds=seconds, retry_after=retry_after, scope=scope, route=route
+        )
 
     def set_bucket(self, route: str, limit: int, window: float) -> None:
-        """Set the bucket of `route` ("POST /channels/{channel_id}/messages"): limit per window s."""
+        """Set the bucket of `route` ("POST /channels/{channel_id}/messages"): limit per window."""
         self.ratelimits.rules[route] = (limit, window)
 
     def set_global_limit(self, limit: int, window: float = 1.0) -> None:
@@ -706,18 +752,20 @@ class FakeDiscord:
         self,
         condition: Callable[[], T | None],
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
         what: str = "a condition",
     ) -> T:
         """Wait (without sleeping) until `condition()` is truthy; return its value."""
-        return await self.changes.until(condition, timeout=timeout, what=what, describe=self._recent)
+        return await self.changes.until(
+            condition, timeout=timeout, what=what, describe=self._recent
+        )
 
     async def wait_for_message(
         self,
         channel: FakeChannel | int,
         predicate: Callable[[FakeMessage], bool] | None = None,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
         include_ephemeral: bool = False,
     ) -> FakeMessage:
         """The first message in `channel` (matching `predicate`), once there is one."""
@@ -732,7 +780,7 @@ class FakeDiscord:
         count: int,
         predicate: Callable[[FakeMessage], bool] | None = None,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
         include_ephemeral: bool = False,
     ) -> list[FakeMessage]:
         """Once `channel` holds at least `count` messages matching `predicate`, all of them."""
@@ -750,7 +798,10 @@ class FakeDiscord:
         )
 
     async def wait_for_callback(
-        self, interaction: FakeInteraction, *, timeout: float = DEFAULT_TIMEOUT
+        self,
+        interaction: FakeInteraction,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> dict[str, Any]:
         return await interaction.wait_for_callback(timeout=timeout)
 
@@ -770,7 +821,9 @@ class FakeDiscord:
         """Raise AssertionError if the bot did anything Discord would not take."""
         if self.problems:
             lines = "\n".join(f"  [{p.kind}] {p.detail}" for p in self.problems)
-            raise AssertionError(f"the fake Discord recorded {len(self.problems)} problem(s):\n{lines}")
+            raise AssertionError(
+                f"the fake Discord recorded {len(self.problems)} problem(s):\n{lines}"
+            )
 
     def _problem(self, kind: str, detail: str) -> None:
         self.problems.append(Problem(kind, detail))
@@ -811,9 +864,16 @@ class FakeDiscord:
             response = json_response({"message": "500: Internal Server Error", "code": 0}, 500)
         self.requests.append(
             RequestRecord(
-                request.method, path, route.key if route else None, query, body,
-                response.status, self.now(), time.monotonic(),
-                _decoded(response), dict(response.headers),
+                request.method,
+                path,
+                route.key if route else None,
+                query,
+                body,
+                response.status,
+                self.now(),
+                time.monotonic(),
+                _decoded(response),
+                dict(response.headers),
             )
         )
         self.changes.fire()
@@ -834,7 +894,9 @@ class FakeDiscord:
         authed = request.headers.get("Authorization") == f"Bot {self.token}"
         if route.bot_auth and not authed:
             raise unauthorized()
-        verdict = self.ratelimits.check(route.key, params, counts_globally=route.bot_auth and authed)
+        verdict = self.ratelimits.check(
+            route.key, params, counts_globally=route.bot_auth and authed
+        )
         if verdict.retry_after is not None:
             data = {
                 "message": "You are being rate limited.",
@@ -867,7 +929,9 @@ class FakeDiscord:
             errors.add(v.path, v.code, v.message)
         self._problem(
             "contract_violation",
-            f"{route.key}: " + "; ".join(str(v) for v in violations) + f" (body: {json.dumps(body)[:500]})",
+            f"{route.key}: "
+            + "; ".join(str(v) for v in violations)
+            + f" (body: {json.dumps(body)[:500]})",
         )
         raise invalid_form(errors)
 
@@ -879,14 +943,19 @@ async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
         files = []
         body: Any = None
         for key, value in form.items():
-            if key == "payload_json":
-                body = json.loads(value if isinstance(value, str) else value.file.read())
-            elif hasattr(value, "file"):
+            if isinstance(value, web.FileField) and key != "payload_json":
                 data = value.file.read()
                 files.append(
-                    {"field": key, "filename": value.filename, "size": len(data),
-                     "content_type": value.content_type}
+                    {
+                        "field": key,
+                        "filename": value.filename,
+                        "size": len(data),
+                        "content_type": value.content_type,
+                    }
                 )
+            elif key == "payload_json":
+                raw_json = value.file.read() if isinstance(value, web.FileField) else value
+                body = json.loads(raw_json)
         return body, files
     raw = await request.read()
     if not raw:

@@ -1,4 +1,4 @@
-"""Event-based waiting: every change in the fake wakes the waiters, which re-check their condition."""
+"""Event-based waiting: each change in the fake wakes the waiters to re-check their condition."""
 
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ class Changes:
         self,
         condition: Callable[[], T | None],
         *,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
         what: str = "a condition",
         describe: Callable[[], str] | None = None,
     ) -> T:
-        """Return `condition()` as soon as it is truthy; fail with AssertionError after `timeout`."""
+        """Return `condition()` once it is truthy; raise AssertionError after `timeout` s."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
