@@ -3,13 +3,11 @@ from settings, hands them in, and closes them. Nothing is created at import time
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
 
 import aiohttp
 
@@ -17,7 +15,8 @@ from bot.config import FeedConfig, load_feeds
 from bot.delivery.dispatch import Dispatcher
 from bot.delivery.sinks import Sink
 from bot.domain.watchlist import Watchlist, load_watchlist
-from bot.ingest.fetch import Fetcher, FetchLimits
+from bot.ingest.fetch import Fetcher, FetchLimits, guarded_session
+from bot.ingest.guard import AddressGuard
 from bot.ingest.pipeline import Poller
 from bot.settings import Settings
 from storage.engine import create_engine, upgrade
@@ -53,12 +52,20 @@ def delivery_mode(settings: Settings) -> str:
 
 
 @asynccontextmanager
+async def build_http(settings: Settings) -> AsyncIterator[tuple[aiohttp.ClientSession, Fetcher]]:
+    """The feed HTTP session (addresses checked by the SSRF guard) and its fetcher."""
+    limits = FetchLimits()
+    guard = AddressGuard(allow_private=settings.pledgewatch_allow_private_feeds)
+    async with guarded_session(guard=guard, limits=limits) as http:
+        yield http, Fetcher(http, limits=limits, guard=guard)
+
+
+@asynccontextmanager
 async def open_app(
     settings: Settings,
     *,
     feeds_path: Path | None = None,
     clock: Callable[[], datetime] = utc_now,
-    out: TextIO = sys.stdout,
 ) -> AsyncIterator[App]:
     """Validate config, migrate the store, and build every long-lived resource."""
     feeds = load_feeds(feeds_path or settings.pledgewatch_feeds)
@@ -70,12 +77,7 @@ async def open_app(
         await repo.sync_feeds(feeds)
         mode = delivery_mode(settings)
         sinks = (mode,)
-        async with aiohttp.ClientSession(auto_decompress=False) as http:
-            fetcher = Fetcher(
-                http,
-                limits=FetchLimits(),
-                allow_private=settings.pledgewatch_allow_private_feeds,
-            )
+        async with build_http(settings) as (http, fetcher):
             poller = Poller(
                 repo=repo,
                 fetcher=fetcher,

@@ -232,19 +232,15 @@ async def feeds_check(
 ) -> int:
     import time
 
-    import aiohttp
-
+    from bot.app import build_http
     from bot.errors import FeedError
-    from bot.ingest.fetch import Fetcher, FetchLimits
     from bot.ingest.parse import parse_feed
+    from bot.settings import redact
 
     feeds = load_feeds(feeds_path or settings.pledgewatch_feeds)
     out.write(f"{len(feeds)} feeds in {feeds_path or settings.pledgewatch_feeds}: valid.\n\n")
 
-    async with aiohttp.ClientSession(auto_decompress=False) as http:
-        fetcher = Fetcher(
-            http, limits=FetchLimits(), allow_private=settings.pledgewatch_allow_private_feeds
-        )
+    async with build_http(settings) as (_http, fetcher):
 
         async def check(feed: FeedConfig) -> tuple[str, ...]:
             if not feed.enabled:
@@ -265,8 +261,6 @@ async def feeds_check(
                     base_url=result.final_url,
                 )
             except FeedError as exc:
-                from bot.settings import redact
-
                 seconds = f"{time.perf_counter() - started:.1f}s"
                 return (feed.id, "FAILED", seconds, "", redact(str(exc), settings.secret_values()))
             seconds = f"{time.perf_counter() - started:.1f}s"

@@ -18,7 +18,9 @@ from typing import Literal
 
 from bot.config import FeedConfig
 from bot.domain.alerts import AlertDraft, news_alert
+from bot.domain.bills import tracked_law_for
 from bot.domain.classify import classify
+from bot.domain.pledges import Signal, pledge_state, signals_for, suggested_status
 from bot.domain.stories import choose_story
 from bot.domain.types import FeedItem, Match
 from bot.domain.watchlist import Watchlist
@@ -27,7 +29,7 @@ from bot.ingest.backoff import next_attempt_delay
 from bot.ingest.fetch import Fetcher
 from bot.ingest.parse import parse_feed
 from bot.settings import Settings, redact
-from storage.records import AlertView, FeedState, NewItem
+from storage.records import AlertView, FeedState, IngestEntry, NewItem
 from storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ Status = Literal["new", "unchanged", "not_modified", "failed", "skipped"]
 BACKOFF_BASE = timedelta(minutes=2)
 BACKOFF_CEILING = timedelta(hours=6)
 STORY_WINDOW = timedelta(days=3)
+# Which crosswalk reads a legislative feed's actions (plain RSS carries action text).
+BILL_SOURCES = {"congress": "congress", "openstates": "openstates", "legiscan": "legiscan"}
 # Consecutive failures before the admins hear about a feed (and, once, when it recovers).
 HEALTH_NOTICE_AFTER = 3
 
@@ -92,6 +96,7 @@ class Poller:
         self._jitter = jitter
         self._limit = asyncio.Semaphore(max_concurrent)
         self._secrets = settings.secret_values()
+        self._pledges = {p.id: p for p in watchlist.pledges}
 
     def skip_reason(self, feed: FeedConfig) -> str | None:
         """Why a feed is not polled at all (disabled, or its key is unset), else None."""
@@ -162,7 +167,7 @@ class Poller:
             now=now,
             base_url=result.final_url,
         )
-        entries = [(item, self.classify(item)) for item in items]
+        entries = await self._track([(item, self.classify(item)) for item in items], now)
         stored = await self._repo.ingest(
             feed.id,
             entries,
@@ -171,6 +176,7 @@ class Poller:
             choose_story=choose_story,
             make_alert=self._alert_for,
             sinks=self._sinks,
+            bill_source=BILL_SOURCES.get(feed.format, "text"),
         )
         await self._succeeded(feed, now, result.etag, result.last_modified)
         status: Status = "new" if stored.new_items else "unchanged"
@@ -188,6 +194,26 @@ class Poller:
 
     def classify(self, item: FeedItem) -> Match:
         return classify(item, self._watchlist)
+
+    async def _track(
+        self, classified: list[tuple[FeedItem, Match]], now: datetime
+    ) -> list[IngestEntry]:
+        """What tracking derives from each item: pledge signals and the tracked law."""
+        states = None
+        entries = []
+        for item, match in classified:
+            signals: list[Signal] = []
+            if match.pledges and suggested_status(match.event):
+                if states is None:  # only read the store when a signal is possible
+                    events = await self._repo.pledge_events()
+                    states = {
+                        p.id: pledge_state(p, events.get(p.id, ()), today=now.date())
+                        for p in self._watchlist.pledges
+                    }
+                signals = signals_for(match, self._pledges, states)
+            law_id = tracked_law_for(item.bill, self._watchlist.laws) if item.bill else None
+            entries.append(IngestEntry(item, match, tuple(signals), law_id))
+        return entries
 
     def _alert_for(self, story_id: int, item: FeedItem, match: Match) -> AlertDraft:
         draft = news_alert(story_id, item, match)

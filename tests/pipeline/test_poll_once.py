@@ -1,0 +1,183 @@
+"""`pledgewatch poll --once` end to end: a loopback feed server, the real fetcher, parser,
+classifier and a SQLite file."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+from bot.app import open_app
+from bot.cli import poll_once
+from bot.settings import Settings
+from tests.conftest import Clock
+from tests.pipeline.conftest import Feeds, write_feeds
+
+
+async def run_json(settings: Settings) -> list[dict]:
+    out = io.StringIO()
+    assert await poll_once(settings, feeds_path=None, as_json=True, out=out) == 0
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+async def test_poll_json_lists_new_items_then_a_second_poll_is_a_304(
+    feeds: Feeds, settings: Settings
+) -> None:
+    write_feeds(
+        settings.pledgewatch_feeds,
+        ("news", feeds.serve_fixture("news.xml", "google_news.xml"), "news", "rss"),
+    )
+    first = await run_json(settings)
+    assert first
+    assert {row["feed"] for row in first} == {"news"}
+    assert set(first[0]) >= {
+        "feed",
+        "guid",
+        "title",
+        "url",
+        "published",
+        "relevant",
+        "kind",
+        "companies",
+        "bill_ids",
+        "event",
+    }
+    amazon = [r for r in first if "Rekognition" in r["title"]]
+    assert amazon
+    assert amazon[0]["relevant"]
+    assert amazon[0]["companies"] == ["amazon"]
+
+    second = await run_json(settings)
+    assert second == []
+    sent = feeds.hits["news.xml"][-1]
+    assert sent.get("If-None-Match", "").startswith('"')  # the validator went back
+
+
+async def test_a_failing_feed_is_reported_and_the_others_are_polled(
+    feeds: Feeds, settings: Settings, capsys
+) -> None:
+    feeds.bodies["broken.xml"] = 500
+    write_feeds(
+        settings.pledgewatch_feeds,
+        ("broken", feeds.url("broken.xml"), "news", "rss"),
+        ("news", feeds.serve_fixture("news.xml", "google_news.xml"), "news", "rss"),
+    )
+    rows = await run_json(settings)
+    assert {row["feed"] for row in rows} == {"news"}
+    err = capsys.readouterr().err
+    assert "broken: failed: " in err
+    assert "500" in err
+    async with open_app(settings) as app:
+        state = (await app.repo.feed_states())["broken"]
+    assert state.consecutive_failures == 1
+    assert state.next_attempt_at is not None
+    assert state.backoff_reason
+
+
+async def test_plain_poll_prints_a_summary_and_the_alerts(feeds: Feeds, settings: Settings) -> None:
+    write_feeds(
+        settings.pledgewatch_feeds,
+        ("news", feeds.serve_fixture("news.xml", "google_news.xml"), "news", "rss"),
+    )
+    out = io.StringIO()
+    assert await poll_once(settings, feeds_path=None, as_json=False, out=out) == 0
+    text = out.getvalue()
+    assert "1 feeds: 1 with new items" in text
+    assert "[news] Amazon extends Rekognition moratorium" in text
+    assert "source: Example Wire" in text
+    # Printed once: a second poll prints no alert again.
+    again = io.StringIO()
+    await poll_once(settings, feeds_path=None, as_json=False, out=again)
+    assert "[news]" not in again.getvalue()
+
+
+async def test_a_feed_needing_an_unset_key_is_skipped_with_a_notice(
+    feeds: Feeds, settings: Settings
+) -> None:
+    settings.pledgewatch_feeds.write_text(
+        "feeds:\n  - id: congress\n    url: " + feeds.url("c.json") + "?api_key={key}\n"
+        "    kind: legislative\n    format: congress\n    requires: CONGRESS_API_KEY\n"
+    )
+    out = io.StringIO()
+    await poll_once(settings, feeds_path=None, as_json=False, out=out)
+    assert "needs CONGRESS_API_KEY (unset): source skipped" in out.getvalue()
+    assert "c.json" not in feeds.hits
+
+
+async def test_the_api_key_reaches_the_source_but_never_the_report(
+    feeds: Feeds, settings: Settings
+) -> None:
+    feeds.bodies["c.json"] = 503
+    settings.pledgewatch_feeds.write_text(
+        "feeds:\n  - id: congress\n    url: " + feeds.url("c.json") + "?api_key={key}\n"
+        "    kind: legislative\n    format: congress\n    requires: CONGRESS_API_KEY\n"
+    )
+    keyed = settings.model_copy(update={"congress_api_key": "sekret-key-123"})
+    out = io.StringIO()
+    await poll_once(keyed, feeds_path=None, as_json=False, out=out)
+    assert len(feeds.hits["c.json"]) == 1
+    assert "sekret-key-123" not in out.getvalue()
+    async with open_app(keyed) as app:
+        state = (await app.repo.feed_states())["congress"]
+    assert state.last_error
+    assert "sekret-key-123" not in state.last_error
+
+
+async def test_legislative_feed_tracks_bills_and_announces_new_ones(
+    feeds: Feeds, settings: Settings
+) -> None:
+    write_feeds(
+        settings.pledgewatch_feeds,
+        (
+            "congress",
+            feeds.serve_fixture("c.json", "congress_bill_list.json"),
+            "legislative",
+            "congress",
+        ),
+    )
+    out = io.StringIO()
+    await poll_once(settings, feeds_path=None, as_json=False, out=out)
+    async with open_app(settings) as app:
+        bills = {b.key: b for b in await app.repo.bills()}
+    assert "us-118-s-681" in bills
+    assert bills["us-118-s-681"].tracked_id == "us-frbtma-118"
+    assert bills["us-118-s-681"].stage == "in_committee"
+    assert "[new bill]" in out.getvalue()
+
+
+async def test_a_failing_feed_tells_the_admins_once_and_again_when_it_recovers(
+    feeds: Feeds, settings: Settings
+) -> None:
+    feeds.bodies["flaky.xml"] = 500
+    write_feeds(settings.pledgewatch_feeds, ("flaky", feeds.url("flaky.xml"), "news", "rss"))
+    clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
+    async with open_app(settings, clock=clock) as app:
+        [feed] = app.feeds
+        for _ in range(5):
+            outcome = await app.poller.poll_feed(feed)
+            assert outcome.status == "failed"
+            clock.now = outcome.next_attempt_at + timedelta(seconds=1)
+        feeds.serve_fixture("flaky.xml", "google_news.xml")
+        assert (await app.poller.poll_feed(feed)).status == "new"
+        health = [
+            d.alert.payload["state"]
+            for d in await app.repo.pending_deliveries(now=None)
+            if d.alert.kind == "feed_health"
+        ]
+    assert health == ["failing", "recovered"]
+
+
+async def test_backoff_skips_a_failing_feed_until_its_time(
+    feeds: Feeds, settings: Settings
+) -> None:
+    feeds.bodies["down.xml"] = 500
+    write_feeds(settings.pledgewatch_feeds, ("down", feeds.url("down.xml"), "news", "rss"))
+    clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
+    async with open_app(settings, clock=clock) as app:
+        [feed] = app.feeds
+        failed = await app.poller.poll_feed(feed)
+        skipped = await app.poller.poll_feed(feed)
+    assert skipped.status == "skipped"
+    assert "backing off until" in (skipped.error or "")
+    assert len(feeds.hits["down.xml"]) == 1
+    assert failed.next_attempt_at is not None
