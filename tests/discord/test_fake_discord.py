@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -531,18 +532,21 @@ async def test_advertised_buckets_are_respected_with_no_429(
     assert "X-RateLimit-Reset-After" in sent[0].headers
 
 
+@pytest.mark.parametrize("storm", [{"seconds": 0.15}, {"count": 4}], ids=["for 0.15 s", "4 times"])
 async def test_a_429_storm_is_backed_off_and_every_message_arrives(
-    fake_discord: FakeDiscord, world: World, bots: BotRunner
+    fake_discord: FakeDiscord, world: World, bots: BotRunner, storm: dict[str, float]
 ):
     bot = await bots.start(make_bot())
     channel = text_channel(bot, world.alerts)
-    fake_discord.rate_limit_storm(seconds=0.15, retry_after=0.05, route=MESSAGES)
+    fake_discord.rate_limit_storm(**storm, retry_after=0.05, route=MESSAGES)  # type: ignore[arg-type]
 
     await asyncio.gather(*(channel.send(f"alert {i}") for i in range(6)))
 
     assert len(fake_discord.messages(world.alerts)) == 6
     refused = [r for r in fake_discord.requests_to(MESSAGES) if r.status == 429]
     assert refused, "the storm refused nothing"
+    if "count" in storm:
+        assert len(refused) == storm["count"]
     assert all(r.headers.get("Via") and "retry_after" in r.response for r in refused)
 
 
@@ -693,6 +697,22 @@ async def test_messages_are_edited_and_mentions_follow_allowed_mentions(
     assert stored_quiet.embeds[0]["title"] == "Update"
     fetched = await channel.fetch_message(loud.id)
     assert fetched.content == loud.content
+    history = [m.id async for m in channel.history(limit=10)]
+    assert history == [loud.id, quiet.id]  # newest first
+
+
+async def test_a_file_goes_out_as_multipart_and_is_stored_as_an_attachment(
+    fake_discord: FakeDiscord, world: World, bots: BotRunner
+):
+    bot = await bots.start(make_bot())
+
+    await text_channel(bot, world.alerts).send(
+        "digest", file=discord.File(io.BytesIO(b"weekly digest"), "digest.txt")
+    )
+
+    (stored,) = fake_discord.messages(world.alerts)
+    assert stored.content == "digest"
+    assert [(a["filename"], a["size"]) for a in stored.attachments] == [("digest.txt", 13)]
 
 
 async def test_an_incoming_webhook_stores_messages_and_waits_when_asked(

@@ -60,6 +60,10 @@ class RateLimits:
         self._storm_retry_after = 0.05
         self._storm_scope = "shared"
 
+    def set_global_limit(self, limit: int, window: float) -> None:
+        self.global_limit = (limit, window)
+        self._global = _Window()  # the new limit starts with a fresh window
+
     @staticmethod
     def bucket_hash(route: str) -> str:
         return hashlib.sha1(route.encode(), usedforsecurity=False).hexdigest()[:16]

@@ -136,6 +136,29 @@ def get_me(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
     return 200, data
 
 
+def get_my_guilds(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
+    return 200, [
+        {
+            "id": str(g.id),
+            "name": g.name,
+            "icon": None,
+            "banner": None,
+            "owner": False,
+            "permissions": str(fake.guild_permissions(g, fake.bot_user.id)),
+            "features": [],
+        }
+        for g in fake.guilds.values()
+    ]
+
+
+def get_user(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
+    wanted = _int(call.params["user_id"])
+    for guild in fake.guilds.values():
+        if wanted in guild.members:
+            return 200, payloads.user(guild.members[wanted].user)
+    raise DiscordError(404, 10013, "Unknown User")
+
+
 def get_application(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
     return 200, {
         "id": str(fake.application_id),
@@ -464,6 +487,8 @@ HOOK = "/webhooks/{webhook_id}/{webhook_token}"
 
 ROUTES: list[Route] = [
     Route("GET", "/users/@me", get_me),
+    Route("GET", "/users/@me/guilds", get_my_guilds),
+    Route("GET", "/users/{user_id}", get_user),
     Route("GET", "/oauth2/applications/@me", get_application),
     Route("GET", "/gateway/bot", get_gateway_bot),
     Route("GET", "/gateway", get_gateway, bot_auth=False),

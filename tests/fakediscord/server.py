@@ -737,7 +737,7 @@ class FakeDiscord:
         self.ratelimits.rules[route] = (limit, window)
 
     def set_global_limit(self, limit: int, window: float = 1.0) -> None:
-        self.ratelimits.global_limit = (limit, window)
+        self.ratelimits.set_global_limit(limit, window)
 
     # --- reading what happened -----------------------------------------------------------
 
