@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import xml.sax
 from collections.abc import Mapping
 from datetime import datetime
@@ -51,6 +52,7 @@ _BENIGN_BOZO = (
     feedparser.NonXMLContentType,
 )
 _GOOGLE_NEWS_HOST = "news.google.com"
+_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>")
 
 
 async def parse_feed(
@@ -156,8 +158,10 @@ def _parse_rss(body: bytes, headers: dict[str, str], ctx: AdapterContext) -> lis
         raise FeedError("not a feed: empty body")
     # The body as feedparser will see it: decoded to UTF-8, whatever it was.
     data = convert_to_utf8(dict(headers), body, {})
-    if not data.lstrip().startswith(b"<"):
-        start = data.lstrip()[:40].decode("utf-8", "replace")
+    # feedparser prepends its own XML declaration; what follows it must be markup.
+    rest = _XML_DECLARATION.sub(b"", data, count=1).lstrip()
+    if not rest.startswith(b"<"):
+        start = rest[:40].decode("utf-8", "replace")
         raise FeedError(f"not a feed: does not start with markup (starts {start!r})")
     _check_entities(data)
     try:
@@ -210,12 +214,16 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _as_text(value: str, content_type: str, max_len: int) -> str:
+    # feedparser hands out HTML unless it knows the value is plain text.
+    if content_type == "text/plain":
+        return plain_text(value, max_len=max_len)
+    return html_to_text(value, max_len=max_len)
+
+
 def _entry_text(entry: Mapping[str, Any], key: str, max_len: int) -> str:
-    value = _text(entry.get(key))
     detail = entry.get(f"{key}_detail") or {}
-    if "html" in _text(detail.get("type")):
-        return html_to_text(value, max_len=max_len)
-    return plain_text(value, max_len=max_len)
+    return _as_text(_text(entry.get(key)), _text(detail.get("type")), max_len)
 
 
 def _summary(entry: Mapping[str, Any]) -> str:
@@ -224,9 +232,7 @@ def _summary(entry: Mapping[str, Any]) -> str:
         return text
     for content in entry.get("content") or []:
         if isinstance(content, Mapping) and _text(content.get("value")):
-            if "html" in _text(content.get("type")):
-                return html_to_text(_text(content["value"]), max_len=SUMMARY_MAX)
-            return plain_text(_text(content["value"]), max_len=SUMMARY_MAX)
+            return _as_text(_text(content["value"]), _text(content.get("type")), SUMMARY_MAX)
     return ""
 
 

@@ -78,6 +78,7 @@ def _action(raw: Mapping[str, Any], url: str) -> BillAction:
         date=parse_day(raw.get("actionDate")),
         text=get_str(raw, "text"),
         source_url=url,
+        source=SOURCE,
         codes=codes,
         chamber=_chamber(raw),
     )

@@ -98,7 +98,9 @@ def _search_hit(ctx: AdapterContext, raw: Mapping[str, Any]) -> FeedItem:
     )
     text = get_str(raw, "last_action")
     day = parse_day(raw.get("last_action_date"))
-    actions = (BillAction(date=day, text=text, source_url=url),) if text or day else ()
+    actions = (
+        (BillAction(date=day, text=text, source_url=url, source=SOURCE),) if text or day else ()
+    )
     record = BillRecord(
         key=key,
         jurisdiction=jurisdiction,
@@ -123,6 +125,7 @@ def _bill(ctx: AdapterContext, raw: Mapping[str, Any]) -> FeedItem:
             date=parse_day(h.get("date")),
             text=get_str(h, "action"),
             source_url=url,
+            source=SOURCE,
             chamber=_CHAMBERS.get(get_str(h, "chamber").upper()),
         )
         for h in get_list(raw, "history")
@@ -133,6 +136,7 @@ def _bill(ctx: AdapterContext, raw: Mapping[str, Any]) -> FeedItem:
             date=parse_day(p.get("date")),
             text=f"Progress: {PROGRESS_EVENTS.get(p['event'], 'event ' + str(p['event']))}",
             source_url=url,
+            source=SOURCE,
             codes=(str(p["event"]),),
         )
         for p in get_list(raw, "progress")

@@ -51,6 +51,7 @@ def _actions(raw: Mapping[str, Any], url: str) -> tuple[BillAction, ...]:
                 date=parse_day(a.get("date")),
                 text=get_str(a, "description"),
                 source_url=url,
+                source=SOURCE,
                 codes=tuple(c for c in get_list(a, "classification") if isinstance(c, str)),
                 chamber=get_str(get_map(a, "organization"), "classification") or None,
             )
@@ -60,7 +61,7 @@ def _actions(raw: Mapping[str, Any], url: str) -> tuple[BillAction, ...]:
     day = parse_day(raw.get("latest_action_date"))
     if not text and day is None:
         return ()
-    return (BillAction(date=day, text=text, source_url=url),)
+    return (BillAction(date=day, text=text, source_url=url, source=SOURCE),)
 
 
 def _order(action: Mapping[str, Any]) -> int:
