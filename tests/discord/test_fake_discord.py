@@ -629,6 +629,33 @@ async def test_an_outage_lasts_in_fake_time_until_the_clock_is_advanced(
     assert [m.content for m in fake_discord.messages(world.alerts)] == ["after"]
 
 
+async def test_a_gateway_outage_refuses_reconnects_until_the_clock_moves_on(
+    fake_discord: FakeDiscord, world: World, bots: BotRunner
+):
+    bot = make_bot()
+
+    @bot.tree.command(name="about", description="About")
+    async def about(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("back")
+
+    await bots.start(bot)
+    await bot.tree.sync()
+    clock = fake_discord.clock
+    assert isinstance(clock, FakeClock)
+
+    fake_discord.set_outage(600, gateway=True)
+    await fake_discord.wait_for_gateway("refused")  # the RESUME attempt
+    clock.advance(minutes=10)
+    await fake_discord.wait_for_gateway("identify", 2)  # discord.py gave up resuming
+    interaction = fake_discord.inject_slash_command(
+        "about", member=world.alice, channel=world.alerts
+    )
+
+    assert (await interaction.wait_for_original()).content == "back"
+    # discord.py 2.7.1 reconnects through DEFAULT_GATEWAY after a refused RESUME
+    assert fake_discord.take_problems("default_gateway")
+
+
 async def test_a_deleted_channel_answers_404_and_a_revoked_permission_403(
     fake_discord: FakeDiscord, world: World, bots: BotRunner
 ):

@@ -28,7 +28,8 @@ GUILDS, GUILD_MEMBERS, GUILD_MESSAGES = 1 << 0, 1 << 1, 1 << 9
 
 @dataclass(frozen=True)
 class GatewayEvent:
-    kind: str  # connect | identify | resume | heartbeat | invalid_session | drop | close | presence
+    # connect | refused | identify | resume | heartbeat | invalid_session | drop | close | presence
+    kind: str
     session_id: str | None
     shard: tuple[int, int] | None
     path: str = ""
@@ -77,6 +78,7 @@ class Gateway:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if self.fake.outage_active(gateway=True):
+            self._log("refused", None, path=request.path)
             return web.Response(status=503, text="gateway unavailable")
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)

@@ -849,8 +849,9 @@ class FakeDiscord:
         route: rest.Route | None = None
         try:
             body, files = await _read_body(request)
-            if re.match(r"^/v\d+/", path):
-                raise not_found_route()  # only v10 (or unversioned webhook URLs)
+            if re.match(r"^/v\d+/", path):  # only v10 (or unversioned webhook URLs)
+                self._problem("unimplemented_route", f"{request.method} {tail} (API version)")
+                raise not_found_route()
             found = rest.match(request.method, path)
             if found is None:
                 self._problem("unimplemented_route", f"{request.method} {path}")
