@@ -757,10 +757,18 @@ async def test_an_incoming_webhook_stores_messages_and_waits_when_asked(
             assert waited.status == 200
             assert waited.headers["Content-Type"] == "application/json"
             assert (await waited.json())["content"] == "raw"
+        unversioned = f"{fake_discord.base_url}/api/webhooks/{hook.id}/{hook.token}?wait=true"
+        async with session.post(unversioned, json={"content": "unversioned"}) as plain:
+            assert plain.status == 200
         await sent.edit(content="edited through the webhook")
 
     stored = fake_discord.messages(world.alerts)
-    assert [m.content for m in stored] == ["edited through the webhook", "no wait", "raw"]
+    assert [m.content for m in stored] == [
+        "edited through the webhook",
+        "no wait",
+        "raw",
+        "unversioned",
+    ]
     assert {m.webhook_id for m in stored} == {hook.id}
     fake_discord.delete_channel(world.alerts)
     async with (
