@@ -223,7 +223,7 @@ class Fetcher:
         except TimeoutError as exc:
             raise FeedError(f"timed out after {_seconds(total)} in total") from exc
         except aiohttp.ClientError as exc:
-            raise FeedError(_describe_client_error(exc)) from exc
+            raise FeedError(_one_line(_describe_client_error(exc))) from exc
         except ValueError as exc:  # yarl on a mangled URL or Location
             raise FeedError(f"invalid URL: {exc}") from exc
 
@@ -350,6 +350,12 @@ def _parser_headers(headers: CIMultiDictProxy[str], url: URL) -> dict[str, str]:
     location = picked.get("content-location")
     picked["content-location"] = str(url.join(URL(location))) if location else str(url)
     return picked
+
+
+def _one_line(message: str, limit: int = 300) -> str:
+    """Error text for a log line or a table cell: one line, bounded."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _describe_client_error(exc: aiohttp.ClientError) -> str:

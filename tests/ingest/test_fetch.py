@@ -320,3 +320,53 @@ def test_caps_are_written_as_people_write_them():
     assert format_bytes(5 * 1024 * 1024) == "5 MiB"
     assert format_bytes(64 * 1024) == "64 KiB"
     assert format_bytes(1000) == "1000 bytes"
+
+
+# --- peers that do not speak proper HTTP ------------------------------------------
+
+
+async def _raw_peer(reply: bytes):
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(reply)
+        await writer.drain()
+        writer.close()
+
+    return await asyncio.start_server(handle, "127.0.0.1", 0)
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (b"NOT HTTP AT ALL\r\n\r\n", r"^bad HTTP response: Bad status line"),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort",
+            r"^broken response body: .*received 5 of 100 bytes",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n",
+            r"^bad HTTP response: Got more than",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 9\r\n\r\n"
+            b"\x1f\x8bgarbage",
+            r"^broken gzip body:",
+        ),
+        (b"", r"^server closed the connection before the response was complete$"),
+    ],
+    ids=["bad-status-line", "truncated-body", "huge-header", "broken-gzip", "silent-close"],
+)
+async def test_broken_http_peers_give_one_line_reasons(
+    fetcher: Fetcher, reply: bytes, message: str
+):
+    server = await _raw_peer(reply)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(FeedError, match=message) as caught:
+            await fetcher.fetch(f"http://127.0.0.1:{port}/feed")
+    finally:
+        server.close()
+        await server.wait_closed()
+
+    assert "\n" not in str(caught.value)
+    assert len(str(caught.value)) <= 300
