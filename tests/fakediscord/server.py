@@ -16,31 +16,22 @@ Everything is recorded: `requests`, `messages(channel)`, `interactions`, `gatewa
 from __future__ import annotations
 
 import asyncio
-import json
-import re
 import time
-import traceback
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from aiohttp import web
 
 from . import contract as contract_module
-from . import interactions, payloads, rest
+from . import httpserver, interactions, messages, payloads
 from .clock import Clock, FakeClock
-from .errors import (
-    DiscordError,
-    ErrorTree,
-    invalid_form,
-    json_response,
-    not_found_route,
-    unauthorized,
-)
 from .gateway import GUILD_MEMBERS, GUILD_MESSAGES, Gateway
 from .ids import Snowflakes, new_token
 from .models import (
+    EPHEMERAL,
     LOADING,
     FakeChannel,
     FakeCommand,
@@ -60,9 +51,6 @@ from .ratelimits import RateLimits
 from .waiting import DEFAULT_TIMEOUT, Changes
 
 T = TypeVar("T")
-_USER_MENTION = re.compile(r"<@!?(\d+)>")
-_ROLE_MENTION = re.compile(r"<@&(\d+)>")
-_EVERYONE = re.compile(r"@(everyone|here)")
 
 
 @dataclass
@@ -129,10 +117,10 @@ class FakeDiscord:
 
     async def start(self) -> FakeDiscord:
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/api/{tail:.*}", self._serve_rest)
+        app.router.add_route("*", "/api/{tail:.*}", partial(httpserver.serve_rest, self))
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/resume", self.gateway.handle)
-        app.router.add_get("/trap/default-gateway", self._serve_trap)
+        app.router.add_get("/trap/default-gateway", partial(httpserver.serve_trap, self))
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -565,7 +553,7 @@ class FakeDiscord:
             webhook_id=webhook_id,
             interaction_id=None if interaction is None else interaction.id,
         )
-        self._apply(msg, body, files or [])
+        messages.apply(msg, body, self._attachments(msg, files))
         self._messages[msg.id] = msg
         self._channel_messages.setdefault(channel.id, []).append(msg)
         if msg.nonce is not None and body.get("enforce_nonce"):
@@ -582,9 +570,10 @@ class FakeDiscord:
     ) -> None:
         msg.edited_at = self.now()
         msg.flags &= ~LOADING
-        if "flags" in body and body["flags"] is not None:
-            msg.flags = (msg.flags & (1 << 6)) | (body["flags"] & ~(1 << 6))
-        self._apply(msg, body, files or [])
+        if body.get("flags") is not None:  # ephemerality is fixed at creation
+            msg.flags = (msg.flags & EPHEMERAL) | (body["flags"] & ~EPHEMERAL)
+        keep = not files and "attachments" not in body
+        messages.apply(msg, body, None if keep else self._attachments(msg, files))
         if not msg.ephemeral:
             self.gateway.dispatch(
                 msg.guild_id, "MESSAGE_UPDATE", payloads.message(msg), intent=GUILD_MESSAGES
@@ -612,45 +601,20 @@ class FakeDiscord:
             return None
         return msg
 
-    def _apply(self, msg: FakeMessage, body: dict[str, Any], files: list[dict[str, Any]]) -> None:
-        msg.bodies.append(body)
-        if "content" in body:
-            msg.content = body["content"] or ""
-        if "embeds" in body:
-            msg.embeds = [{"type": "rich", **e} for e in body["embeds"] or []]
-        if "components" in body:
-            msg.components = list(body["components"] or [])
-        if "allowed_mentions" in body:
-            msg.allowed_mentions = body["allowed_mentions"]
-        if files or "attachments" in body:
-            msg.attachments = [
-                {
-                    "id": str(self._id()),
-                    "filename": f["filename"],
-                    "size": f["size"],
-                    "content_type": f["content_type"],
-                    "url": f"{self.base_url}/attachments/{msg.channel_id}/{f['filename']}",
-                    "proxy_url": f"{self.base_url}/attachments/{msg.channel_id}/{f['filename']}",
-                }
-                for f in files
-            ]
-        self._resolve_mentions(msg)
-
-    def _resolve_mentions(self, msg: FakeMessage) -> None:
-        """Who the message would ping: Discord parses mentions in content only, as allowed."""
-        allowed = msg.allowed_mentions
-        parse = (
-            {"users", "roles", "everyone"} if allowed is None else set(allowed.get("parse") or [])
-        )
-        users = set() if allowed is None else {int(u) for u in allowed.get("users") or []}
-        roles = set() if allowed is None else {int(r) for r in allowed.get("roles") or []}
-        content = msg.content
-        msg.mention_everyone = bool(_EVERYONE.search(content)) and "everyone" in parse
-        msg.mentions = [
-            int(u) for u in _USER_MENTION.findall(content) if "users" in parse or int(u) in users
-        ]
-        msg.mention_roles = [
-            int(r) for r in _ROLE_MENTION.findall(content) if "roles" in parse or int(r) in roles
+    def _attachments(
+        self, msg: FakeMessage, files: list[dict[str, Any]] | None
+    ) -> list[dict[str, Any]]:
+        url = f"{self.base_url}/attachments/{msg.channel_id}/"
+        return [
+            {
+                "id": str(self._id()),
+                "filename": f["filename"],
+                "size": f["size"],
+                "content_type": f["content_type"],
+                "url": url + f["filename"],
+                "proxy_url": url + f["filename"],
+            }
+            for f in files or []
         ]
 
     # --- gateway payloads and controls ---------------------------------------------------
@@ -825,153 +789,9 @@ class FakeDiscord:
                 f"the fake Discord recorded {len(self.problems)} problem(s):\n{lines}"
             )
 
-    def _problem(self, kind: str, detail: str) -> None:
+    def record_problem(self, kind: str, detail: str) -> None:
         self.problems.append(Problem(kind, detail))
         self.changes.fire()
-
-    # --- HTTP plumbing -----------------------------------------------------------------
-
-    async def _serve_trap(self, request: web.Request) -> web.StreamResponse:
-        self._problem(
-            "default_gateway",
-            "the client connected to DiscordWebSocket.DEFAULT_GATEWAY instead of the gateway from "
-            "GET /gateway/bot; discord.py falls back to it after INVALID_SESSION or a failed "
-            "reconnect, so a redirected bot must set it as well",
-        )
-        return await self.gateway.handle(request)
-
-    async def _serve_rest(self, request: web.Request) -> web.Response:
-        tail = "/" + request.match_info["tail"]
-        path = tail[4:] if tail.startswith("/v10/") else tail
-        query = dict(request.query)
-        body: Any = None
-        files: list[dict[str, Any]] = []
-        route: rest.Route | None = None
-        try:
-            body, files = await _read_body(request)
-            if re.match(r"^/v\d+/", path):  # only v10 (or unversioned webhook URLs)
-                self._problem("unimplemented_route", f"{request.method} {tail} (API version)")
-                raise not_found_route()
-            found = rest.match(request.method, path)
-            if found is None:
-                self._problem("unimplemented_route", f"{request.method} {path}")
-                raise not_found_route()
-            route, params = found
-            response = self._handle(request, route, params, query, body, files)
-        except DiscordError as err:
-            response = json_response(err.body(), err.status)
-        except Exception:  # a bug in the fake: fail loudly at teardown
-            self._problem("fake_error", traceback.format_exc())
-            response = json_response({"message": "500: Internal Server Error", "code": 0}, 500)
-        self.requests.append(
-            RequestRecord(
-                request.method,
-                path,
-                route.key if route else None,
-                query,
-                body,
-                response.status,
-                self.now(),
-                time.monotonic(),
-                _decoded(response),
-                dict(response.headers),
-            )
-        )
-        self.changes.fire()
-        return response
-
-    def _handle(
-        self,
-        request: web.Request,
-        route: rest.Route,
-        params: dict[str, str],
-        query: dict[str, str],
-        body: Any,
-        files: list[dict[str, Any]],
-    ) -> web.Response:
-        if self.outage_active():
-            status = self._outage.status if self._outage else 503
-            return json_response({"message": f"{status}: Service Unavailable", "code": 0}, status)
-        authed = request.headers.get("Authorization") == f"Bot {self.token}"
-        if route.bot_auth and not authed:
-            raise unauthorized()
-        verdict = self.ratelimits.check(
-            route.key, params, counts_globally=route.bot_auth and authed
-        )
-        if verdict.retry_after is not None:
-            data = {
-                "message": "You are being rate limited.",
-                "retry_after": verdict.retry_after,
-                "global": verdict.is_global,
-            }
-            if verdict.is_global:
-                data["code"] = 0
-            return json_response(data, 429, verdict.headers)
-
-        call = rest.Call(request.method, route.key, params, query, body, files)
-        if route.limits is not None:
-            errors = route.limits(call)
-            if errors:
-                raise invalid_form(errors)
-        self._check_contract(route, body)
-        status, data = route.handler(self, call)
-        if data is None:
-            return web.Response(status=status, headers=verdict.headers)
-        return json_response(data, status, verdict.headers)
-
-    def _check_contract(self, route: rest.Route, body: Any) -> None:
-        if self.contract is None or body is None:
-            return
-        violations = self.contract.validate(route.method, route.template, body)
-        if not violations:
-            return
-        errors = ErrorTree()
-        for v in violations:
-            errors.add(v.path, v.code, v.message)
-        self._problem(
-            "contract_violation",
-            f"{route.key}: "
-            + "; ".join(str(v) for v in violations)
-            + f" (body: {json.dumps(body)[:500]})",
-        )
-        raise invalid_form(errors)
-
-
-async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
-    ctype = request.content_type
-    if ctype == "multipart/form-data":
-        form = await request.post()
-        files = []
-        body: Any = None
-        for key, value in form.items():
-            if isinstance(value, web.FileField) and key != "payload_json":
-                data = value.file.read()
-                files.append(
-                    {
-                        "field": key,
-                        "filename": value.filename,
-                        "size": len(data),
-                        "content_type": value.content_type,
-                    }
-                )
-            elif key == "payload_json":
-                raw_json = value.file.read() if isinstance(value, web.FileField) else value
-                body = json.loads(raw_json)
-        return body, files
-    raw = await request.read()
-    if not raw:
-        return None, []
-    try:
-        return json.loads(raw), []
-    except ValueError:
-        raise DiscordError(400, 50109, "The request body contains invalid JSON.") from None
-
-
-def _decoded(response: web.Response) -> Any:
-    if response.body is None or response.content_type != "application/json":
-        return None
-    body = response.body
-    return json.loads(body) if isinstance(body, bytes | bytearray) else None
 
 
 def _find_component(components: list[dict[str, Any]], custom_id: str) -> dict[str, Any] | None:
