@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["BillContext", "extract_bill_ids", "normalize_bill_id"]
+__all__ = ["BillContext", "extract_bill_ids", "might_have_bill_id", "normalize_bill_id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,24 +33,30 @@ class BillContext:
     legislative: bool = False  # the text talks about bills or laws at all
 
 
-_SEP = r"[\s.#-]{0,2}(?:No\.?\s?)?"
+_SEP = r"[\s.#-]{0,2}(?:(?i:no)\.?\s?)?"
 _NUM = r"(\d{2}-\d{2,4}|\d{1,5})"
-_END = r"(?![\w-]*\d)"  # not the start of a longer token with more digits
 
-_FEDERAL_HR = re.compile(r"(?<![\w.])H\.?\s?R\.?" + _SEP + r"(\d{1,5})\b")
-_FEDERAL_RES = re.compile(r"(?<![\w.])([HS])\.?\s?Res\.?\s?(\d{1,5})\b")
-_CHAMBER_WORDS = re.compile(
-    r"\b(Senate|House|Assembly)\s+Bill" + _SEP + _NUM + r"\b", re.IGNORECASE
+# One pass over the text: each alternative is one written form, tried left to right; at the
+# same position the earlier alternative wins.
+_FORMS = re.compile(
+    # Only at the start of a word not glued to a "." or "&" (not "U.S. 12", not "S&P 500"),
+    # and only at letters that start some form: cheap rejection for every other position.
+    r"(?<![.&])\b(?=[HSACFLEhsacfle])(?:"
+    r"(?P<res>[HS])\.?\s?Res\.?\s?(?P<res_n>\d{1,5})\b"
+    r"|H(?P<hr_d1>\.?)\s?R(?P<hr_d2>\.?)" + _SEP + r"(?P<hr_n>\d{1,5})\b"
+    r"|(?i:council\s+bill|CB)" + _SEP + r"(?P<cb_n>\d{2}-\d{3,4})\b"
+    r"|(?i:file\s*(?:\#|no\.?)\s*:?)\s*(?P<file_n>\d{2}-\d{3,4})\b"
+    r"|(?P<chamber>(?i:senate|house|assembly))\s+(?i:bill)" + _SEP
+    + _NUM.replace("(", "(?P<ch_n>", 1) + r"\b"
+    r"|(?:E?2?S)?(?P<prefix>SB|HB|AB|SF|HF|SJR|HJR|AJR|SCR|HCR|ACR)" + _SEP
+    + _NUM.replace("(", "(?P<pre_n>", 1) + r"\b"
+    r"|(?P<dot>[SHA])\.\s?B\.?\s?(?P<dot_n>\d{1,5})\b"
+    r"|L(?P<ld_sep>\.?\s?)D\.?" + _SEP + r"(?P<ld_n>\d{1,5})\b"
+    r"|(?P<single>[SAH])(?P<single_dot>\.?)\s?(?P<single_n>\d{1,5})"
+    r"(?P<single_v>-[A-Z])?\b(?![.,]\d)"
+    r")"
 )
-_STATE_PREFIXED = re.compile(
-    r"(?<![\w.])(?:E?2?S)?(SB|HB|AB|SF|HF|SJR|HJR|AJR|SCR|HCR|ACR)" + _SEP + _NUM + r"\b"
-)
-_DOTTED_PREFIX = re.compile(r"(?<![\w.])([SHA])\.\s?B\.?\s?(\d{1,5})\b")
-_LD = re.compile(r"(?<![\w.])L\.?\s?D\.?" + _SEP + r"(\d{1,5})\b")
-_SINGLE = re.compile(r"(?<![\w.&])([SAH])(\.?)\s?(\d{1,5})(?:-[A-Z])?\b(?![.,]\d)")
-_COUNCIL = re.compile(r"\b(?:Council\s+Bill|CB)" + _SEP + r"(\d{2}-\d{3,4})\b", re.IGNORECASE)
-_FILE_NO = re.compile(r"\bFile\s*(?:#|No\.?)\s*:?\s*(\d{2}-\d{3,4})\b", re.IGNORECASE)
-
+_MAYBE = re.compile(r"\d")
 _YEARLIKE = re.compile(r"^(199\d|20[0-3]\d)$")
 
 
@@ -70,62 +76,56 @@ def _chamber_prefix(chamber: str, ctx: BillContext) -> str | None:
     return {"senate": "SB", "house": "HB", "assembly": "AB"}[chamber]
 
 
+def might_have_bill_id(text: str) -> bool:
+    """False when ``text`` certainly holds no bill identifier (a fast pre-check)."""
+    return _MAYBE.search(text) is not None
+
+
 def extract_bill_ids(text: str, ctx: BillContext | None = None) -> tuple[str, ...]:
     """All bill identifiers in ``text``, normalized, in order of first appearance."""
+    if not might_have_bill_id(text):
+        return ()
     ctx = ctx or BillContext()
-    found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(start: int, end: int, bill_id: str | None) -> None:
-        if bill_id is None or any(s < end and start < e for s, e in taken):
-            return
-        taken.append((start, end))
-        found.append((start, bill_id))
-
-    for m in _FEDERAL_RES.finditer(text):
-        add(m.start(), m.end(), f"{m.group(1)}.Res.{int(m.group(2))}")
-    for m in _FEDERAL_HR.finditer(text):
-        number = m.group(1)
-        dotted = "." in m.group(0)[:4]
-        if not dotted and _YEARLIKE.match(number) and not ctx.legislative:
-            continue
-        add(m.start(), m.end(), f"H.R.{int(number)}")
-    for m in _COUNCIL.finditer(text):
-        add(m.start(), m.end(), f"{ctx.council_prefix or 'CB'} {m.group(1)}")
-    if ctx.council_prefix:
-        for m in _FILE_NO.finditer(text):
-            add(m.start(), m.end(), f"{ctx.council_prefix} {m.group(1)}")
-    for m in _CHAMBER_WORDS.finditer(text):
-        prefix = _chamber_prefix(m.group(1), ctx)
-        if prefix is None:
-            continue
-        number = m.group(2)
-        if prefix.endswith("."):
-            bill_id = None if "-" in number else f"{prefix}{int(number)}"
-        else:
-            bill_id = _state(prefix, number, ctx)
-        add(m.start(), m.end(), bill_id)
-    for m in _STATE_PREFIXED.finditer(text):
-        add(m.start(), m.end(), _state(m.group(1), m.group(2), ctx))
-    for m in _DOTTED_PREFIX.finditer(text):
-        add(m.start(), m.end(), _state(f"{m.group(1)}B", m.group(2), ctx))
-    for m in _LD.finditer(text):
-        spaced = m.group(0)[2:3] in (" ", ".")
-        if spaced or ctx.legislative:
-            add(m.start(), m.end(), f"LD {int(m.group(1))}")
-    for m in _SINGLE.finditer(text):
-        add(m.start(), m.end(), _single(m.group(1), bool(m.group(2)), m.group(3), m.group(0), ctx))
-    found.sort()
     out: list[str] = []
-    for _, bill_id in found:
-        if bill_id not in out:
+    for m in _FORMS.finditer(text):
+        bill_id = _normalize(m, ctx)
+        if bill_id is not None and bill_id not in out:
             out.append(bill_id)
     return tuple(out)
 
 
-def _single(letter: str, dotted: bool, number: str, raw: str, ctx: BillContext) -> str | None:
+def _normalize(m: re.Match[str], ctx: BillContext) -> str | None:
+    """The normalized identifier for one written form, or None when context rules it out."""
+    if m["res"]:
+        return f"{m['res']}.Res.{int(m['res_n'])}"
+    if m["hr_n"]:
+        number = m["hr_n"]
+        if not (m["hr_d1"] or m["hr_d2"]) and _YEARLIKE.match(number) and not ctx.legislative:
+            return None
+        return f"H.R.{int(number)}"
+    if m["cb_n"]:
+        return f"{ctx.council_prefix or 'CB'} {m['cb_n']}"
+    if m["file_n"]:
+        return f"{ctx.council_prefix} {m['file_n']}" if ctx.council_prefix else None
+    if m["chamber"]:
+        prefix = _chamber_prefix(m["chamber"], ctx)
+        number = m["ch_n"]
+        if prefix is None:
+            return None
+        if prefix.endswith("."):
+            return None if "-" in number else f"{prefix}{int(number)}"
+        return _state(prefix, number, ctx)
+    if m["prefix"]:
+        return _state(m["prefix"], m["pre_n"], ctx)
+    if m["dot"]:
+        return _state(f"{m['dot']}B", m["dot_n"], ctx)
+    if m["ld_n"]:
+        return f"LD {int(m['ld_n'])}" if m["ld_sep"] or ctx.legislative else None
+    return _single(m["single"], bool(m["single_dot"]), m["single_n"], bool(m["single_v"]), ctx)
+
+
+def _single(letter: str, dotted: bool, number: str, versioned: bool, ctx: BillContext) -> str | None:
     """``S. 124``, ``S2052``, ``A6787-D``, ``H.4359``: the riskiest forms, so the strictest."""
-    versioned = raw.endswith(tuple(f"-{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
     if not dotted and not (ctx.legislative and len(number) >= 3) and not versioned:
         return None
     if _YEARLIKE.match(number) and not dotted:

@@ -20,13 +20,18 @@ class Compiled:
     events: tuple[EventRule, ...]
     jurisdictions: dict[str, JurisdictionVocab]
     laws: tuple[Law, ...]
+    laws_by_id: dict[str, Law]
+    laws_by_jurisdiction: dict[str, tuple[Law, ...]]
     laws_by_bill_id: dict[str, tuple[Law, ...]]
     pledges_by_company: dict[str, tuple[str, ...]]
 
 
 def compiled(watchlist: Watchlist) -> Compiled:
     """The compiled form of ``watchlist``, cached on the instance."""
-    cached = watchlist._compiled
+    # Read the private slot directly: pydantic's attribute lookup for private fields is slow
+    # enough to show in the per-item cost.
+    private = watchlist.__pydantic_private__
+    cached = private.get("_compiled") if private else None
     if cached is None:
         with _lock:
             cached = watchlist._compiled
@@ -83,6 +88,11 @@ def _compile(wl: Watchlist) -> Compiled:
         events=v.events,
         jurisdictions={j.code: j for j in v.jurisdictions},
         laws=wl.laws,
+        laws_by_id={law.id: law for law in wl.laws},
+        laws_by_jurisdiction={
+            code: tuple(law for law in wl.laws if law.jurisdiction == code)
+            for code in {law.jurisdiction for law in wl.laws}
+        },
         laws_by_bill_id={k: tuple(ls) for k, ls in by_bill.items()},
         pledges_by_company={k: tuple(ps) for k, ps in pledges_by_company.items()},
     )

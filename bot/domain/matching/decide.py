@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 
-from bot.domain.billids import BillContext, extract_bill_ids
+from bot.domain.billids import BillContext, extract_bill_ids, might_have_bill_id
 from bot.domain.matching.compiled import Compiled, compiled
-from bot.domain.matching.terms import Hit, tokenize
+from bot.domain.matching.terms import Hit
 from bot.domain.types import FeedItem, Kind, Match
 from bot.domain.watchlist import Law, Watchlist
 
@@ -48,44 +46,47 @@ _EARLIEST_NEWS = 1990
 _CONGRESS = re.compile(r"(\d{3})(?:st|nd|rd|th)")
 
 
-@dataclass(slots=True)
 class _Evidence:
-    title_len: int
-    groups: dict[str, list[Hit]] = field(default_factory=dict)
+    """The terms found in one item, by group, with family lookups precomputed."""
 
-    def add(self, hits: Iterable[Hit]) -> None:
-        for h in hits:
-            self.groups.setdefault(h.group, []).append(h)
+    __slots__ = ("families_of", "groups", "title_len")
+
+    def __init__(self, groups: dict[str, list[Hit]], title_len: int) -> None:
+        self.groups = groups
+        self.title_len = title_len
+        self.families_of: dict[str, dict[str, list[Hit]]] = {}
+        for group, hits in groups.items():
+            prefix, _, name = group.partition(".")
+            self.families_of.setdefault(prefix, {})[name] = hits
 
     def has(self, group: str) -> bool:
         return group in self.groups
 
     def in_title(self, group: str) -> bool:
-        return any(h.start < self.title_len for h in self.groups.get(group, ()))
+        limit = self.title_len
+        return any(pos < limit for _, pos in self.groups.get(group, ()))
 
     def families(self, prefix: str) -> dict[str, list[Hit]]:
-        n = len(prefix)
-        return {g[n:]: hs for g, hs in self.groups.items() if g.startswith(prefix)}
+        return dict(self.families_of.get(prefix, {}))
 
-    def first_pos(self, group: str) -> int:
-        return min(h.start for h in self.groups[group])
+
+def _first(hits: list[Hit]) -> int:
+    return min(pos for _, pos in hits)
 
 
 def _reason(group: str, hits: list[Hit]) -> str:
-    terms = sorted({h.term for h in hits})
+    terms = list(dict.fromkeys(term for term, _ in hits))
     return f"{group}: {', '.join(terms[:4])}"
 
 
 def classify(item: FeedItem, watchlist: Watchlist) -> Match:
     """Whether ``item`` is facial-recognition policy news, of what kind, and what it concerns."""
     c = compiled(watchlist)
-    tokens, lowered, title_len = tokenize(item.title, item.summary)
-    ev = _Evidence(title_len)
-    ev.add(c.index.scan(tokens, lowered))
+    ev = _Evidence(*c.index.scan(item.title, item.summary))
     reasons: list[str] = []
 
-    policy = ev.families("policy.")
-    negative = ev.families("neg.")
+    policy = ev.families("policy")
+    negative = ev.families("neg")
     companies = _companies(ev)
     tracked = tuple(x for x in companies if x != "other")
 
@@ -125,12 +126,12 @@ def _squash(raw: float) -> float:
 
 
 def _companies(ev: _Evidence) -> tuple[str, ...]:
-    found = ev.families("company.")
+    found = ev.families("company")
     if "other" in found and len(found) > 1 and not ev.in_title("company.other"):
         # An outside name in the summary of a story about a tracked company is a mention,
         # not the subject.
         del found["other"]
-    order = sorted(found, key=lambda cid: min(h.start for h in found[cid]))
+    order = sorted(found, key=lambda cid: _first(found[cid]))
     return tuple(order)
 
 
@@ -144,6 +145,10 @@ def _relevance(
 ) -> tuple[bool, float]:
     strong = ev.has("topic.strong")
     landmark = ev.has("topic.landmark")
+    if not (strong or landmark or ev.has("topic.weak")):
+        # Most of a real feed: nothing about faces or biometrics at all.
+        reasons.append("rule: not about facial recognition")
+        return False, 0.0
     for group in ("topic.strong", "topic.landmark", "topic.weak"):
         if ev.has(group):
             reasons.append(_reason(group, ev.groups[group]))
@@ -196,10 +201,10 @@ def _relevance(
 
 
 def _jurisdictions(ev: _Evidence, c: Compiled) -> tuple[str, ...]:
-    found = ev.families("jur.")
+    found = ev.families("jur")
     if not found:
         return ()
-    codes = sorted(found, key=lambda code: min(h.start for h in found[code]))
+    codes = sorted(found, key=lambda code: _first(found[code]))
     parents = {c.jurisdictions[code].parent for code in codes} - {None}
     specific = [code for code in codes if code not in parents]
     if len(specific) > 1 and "US-federal" in specific:
@@ -231,8 +236,8 @@ def _bill_ids(
     published: date | None,
 ) -> tuple[str, ...]:
     text = f"{item.title}\n{item.summary}"
-    if not any(ch.isdigit() for ch in text):
-        return ()
+    if not might_have_bill_id(text):
+        return ()  # the common case, decided before building a context
     state = next((s for s in (_state_of(p, c) for p in places) if s), None)
     state_vocab = c.jurisdictions.get(state) if state else None
     council = next(
@@ -258,25 +263,28 @@ def _event(
     tracked: tuple[str, ...],
     reasons: list[str],
 ) -> tuple[str, Kind]:
+    present = ev.families_of.get("event", {})
+    unless = ev.families_of.get("unless", {})
     best: tuple[int, int] | None = None
     chosen = None
+    title_len = ev.title_len
     for order, rule in enumerate(c.events):
-        group = f"event.{rule.name}"
-        if not ev.has(group):
+        hits = present.get(rule.name)
+        if hits is None:
             continue
-        if rule.unless and ev.has(f"unless.{rule.name}"):
+        if rule.unless and rule.name in unless:
             continue
-        if rule.needs_any and not set(rule.needs_any).intersection(policy):
+        if rule.needs_any and not policy.keys() & set(rule.needs_any):
             continue
         if rule.company and not tracked:
             continue
-        if set(rule.unless_families).intersection(policy):
+        if rule.unless_families and policy.keys() & set(rule.unless_families):
             continue
-        rank = (2 if ev.in_title(group) else 1, -order)
+        rank = (2 if any(pos < title_len for _, pos in hits) else 1, -order)
         if best is None or rank > best:
             best, chosen = rank, rule
     if chosen is not None:
-        reasons.append(_reason(f"event.{chosen.name}", ev.groups[f"event.{chosen.name}"]))
+        reasons.append(_reason(f"event.{chosen.name}", present[chosen.name]))
         return chosen.name, chosen.kind
     kind: Kind
     if tracked and "company_policy" in policy:
@@ -334,29 +342,26 @@ def _laws(
             if state_ok and _fits_date(law, published):
                 chosen[law.id] = law
                 reasons.append(f"law {law.id}: bill id {bill_id}")
-    named = [law for law in c.laws if ev.has(f"law.{law.id}")]
+    named = [c.laws_by_id[i] for i in ev.families_of.get("law", ())]
     dated = [law for law in named if _fits_date(law, published)]
     for law in dated or named:
         chosen.setdefault(law.id, law)
         reasons.append(f"law {law.id}: named")
-    for law in c.laws:
+    for law_id in ev.families_of.get("subject", ()):
+        law = c.laws_by_id[law_id]
         if (
-            ev.has(f"subject.{law.id}")
-            and law.jurisdiction in scope
+            law.jurisdiction in scope
             and _fits_date(law, published)
             and (not bill_ids or any(b in law.all_bill_ids for b in bill_ids))
         ):
             chosen.setdefault(law.id, law)
             reasons.append(f"law {law.id}: subject in {law.jurisdiction}")
     if not chosen and not bill_ids:
-        local = [
-            law for law in c.laws
-            if law.level in ("state", "local") and law.jurisdiction in places
-            and _fits_date(law, published)
-        ]
-        for law in local:
-            chosen[law.id] = law
-            reasons.append(f"law {law.id}: jurisdiction {law.jurisdiction}")
+        for code in places:
+            for law in c.laws_by_jurisdiction.get(code, ()):
+                if law.level in ("state", "local") and _fits_date(law, published):
+                    chosen[law.id] = law
+                    reasons.append(f"law {law.id}: jurisdiction {law.jurisdiction}")
     return tuple(chosen.values())
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import Any
 
 _WORD = re.compile(r"[^\W_]+")
-_POSSESSIVE = re.compile(r"['’]s\b")
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
 # Between title and summary, so no term spans the two.
@@ -28,36 +27,32 @@ def expand(term: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text`` as written (case kept), possessive ``'s`` dropped."""
-    return _WORD.findall(_POSSESSIVE.sub("", text))
+    """The words of ``text`` as written (case kept). Apostrophes split words, so vocabulary
+    terms spell "governor's desk" as ``governor s desk`` and "won't" as ``won t``."""
+    return _WORD.findall(text)
 
 
 def term_words(term: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in words(term))
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    group: str
-    term: str
-    start: int  # word index of the first word
-    end: int  # word index after the last word
+# One found term: (term as written in the vocabulary, index of its first word).
+Hit = tuple[str, int]
 
 
-class _Node:
-    __slots__ = ("children", "labels")
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Node] = {}
-        self.labels: list[tuple[str, str]] = []
+# A trie node is a plain dict (fastest to walk): word -> child node, and under the key ""
+# (never a word) the (group, term) labels of terms that end here.
+_Trie = dict[str, Any]
+_LABELS = ""
 
 
 class TermIndex:
     """Every (group, term) of a vocabulary, found by walking a word trie from each word."""
 
     def __init__(self) -> None:
-        self._root = _Node()
+        self._root: _Trie = {}
         self._cased: dict[str, list[tuple[str, str]]] = {}
+        self._cased_re: re.Pattern[str] | None = None
 
     def add(self, group: str, term: str) -> None:
         for variant in expand(term):
@@ -66,10 +61,10 @@ class TermIndex:
                 continue
             node = self._root
             for w in seq:
-                node = node.children.setdefault(w, _Node())
-            label = (group, term)
-            if label not in node.labels:
-                node.labels.append(label)
+                node = node.setdefault(w, {})
+            labels = node.setdefault(_LABELS, [])
+            if (group, term) not in labels:
+                labels.append((group, term))
 
     def add_all(self, group: str, terms: Iterable[str]) -> None:
         for term in terms:
@@ -78,32 +73,43 @@ class TermIndex:
     def add_cased(self, group: str, token: str) -> None:
         """A single word that matches only with this exact capitalisation (ICE, EPIC)."""
         self._cased.setdefault(token, []).append((group, token))
+        alternatives = "|".join(sorted(map(re.escape, self._cased), key=len, reverse=True))
+        self._cased_re = re.compile(rf"\b(?:{alternatives})\b")
 
-    def scan(self, tokens: list[str], lowered: list[str]) -> list[Hit]:
-        hits: list[Hit] = []
-        root = self._root.children
-        cased = self._cased
+    def scan(self, title: str, summary: str) -> tuple[dict[str, list[Hit]], int]:
+        """Every term in title and summary, grouped, and the title's length in words.
+
+        Returns ``{group: [(term, first word index), ...]}``; summary words are numbered after
+        the title's, with one break between so that no term spans the two.
+        """
+        title_words = words(title.lower())
+        lowered = [*title_words, BREAK, *words(summary.lower())]
+        found: dict[str, list[Hit]] = {}
+        root = self._root
         n = len(lowered)
         for i, w in enumerate(lowered):
             node = root.get(w)
             j = i + 1
             while node is not None:
-                for group, term in node.labels:
-                    hits.append(Hit(group, term, i, j))
+                labels = node.get(_LABELS)
+                if labels is not None:
+                    for group, term in labels:
+                        hits = found.get(group)
+                        if hits is None:
+                            found[group] = [(term, i)]
+                        else:
+                            hits.append((term, i))
                 if j >= n:
                     break
-                node = node.children.get(lowered[j])
+                node = node.get(lowered[j])
                 j += 1
-            if cased:
-                labels = cased.get(tokens[i])
-                if labels:
-                    for group, term in labels:
-                        hits.append(Hit(group, term, i, i + 1))
-        return hits
-
-
-def tokenize(title: str, summary: str) -> tuple[list[str], list[str], int]:
-    """Words of title and summary (with a break between), their lower-case forms, title length."""
-    title_words = words(title)
-    tokens = [*title_words, BREAK, *words(summary)]
-    return tokens, [t.lower() for t in tokens], len(title_words)
+        cased_re = self._cased_re
+        if cased_re is not None:
+            offset = len(title_words) + 1
+            for base, text in ((0, title), (offset, summary)):
+                if cased_re.search(text) is None:
+                    continue
+                for k, token in enumerate(words(text)):
+                    for group, term in self._cased.get(token, ()):
+                        found.setdefault(group, []).append((term, base + k))
+        return found, len(title_words)

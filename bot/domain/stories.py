@@ -1,0 +1,198 @@
+"""Story clustering: the same event from many outlets becomes one story with many sources.
+
+Pure. The storage side keeps, per story, a :class:`StoryCandidate` for each of its recent
+sources and asks :func:`find_story` which story a new item joins (or ``None`` for a new one):
+
+    match = classify(item, watchlist)
+    story_id = find_story(item, match, repo.recent_candidates(since=...), window=WINDOW)
+    if story_id is None:
+        story_id = repo.new_story(...)
+    repo.add_source(story_id, candidate_for(story_id, item, match))
+
+Two items join when they share a canonical URL, or when, within the time window, they report
+the same event (same event name, no conflicting bill ids, places or companies) with titles
+alike enough. Two bills, or one bill introduced and later signed, stay apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from bot.domain.types import FeedItem, Match
+
+__all__ = [
+    "DEFAULT_WINDOW",
+    "StoryCandidate",
+    "StoryKey",
+    "candidate_for",
+    "canonical_url",
+    "find_story",
+    "story_key",
+    "title_fingerprint",
+    "title_similarity",
+]
+
+# Wire stories are re-posted for days; a week keeps those together, and the event, bill and
+# place checks keep a week's different events apart.
+DEFAULT_WINDOW = timedelta(days=7)
+# Before this year a publication time means "unknown" (callers without a date pass the epoch).
+_EARLIEST = 1990
+# Title likeness needed to join: on its own, and when the structured fields agree too.
+_ALIKE = 0.55
+_ALIKE_WITH_AGREEMENT = 0.3
+_ALIKE_UNDATED = 0.7
+_ALIKE_UNDATED_WITH_AGREEMENT = 0.5
+
+_WORD = re.compile(r"[^\W_]+")
+# Outlet tags in titles: "... - Reuters", "... | The Verge", "... By Reuters".
+_OUTLET_SUFFIX = re.compile(r"\s+(?:[-–—|:]\s+[^-–—|:]{2,40}|by\s+reuters|by\s+ap)\s*$", re.I)
+_STOPWORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "from", "at",
+    "as", "is", "are", "be", "its", "it", "this", "that", "will", "would", "has", "have",
+    "new", "after", "over", "into", "says", "said", "say", "amid",
+})
+_TRACKING = re.compile(r"^(?:utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|source|cmpid|ocid|smid|at_.*)$")
+_AMP = re.compile(r"(?:/amp/?$|/amp(?=/)|\.amp(?=\.html?$))")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryKey:
+    """What identifies the event an item reports, apart from its wording."""
+
+    event: str
+    bill_ids: tuple[str, ...]
+    companies: tuple[str, ...]
+    jurisdictions: tuple[str, ...]
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCandidate:
+    """One source already filed under a story, as the store keeps it."""
+
+    story_id: str
+    url: str  # canonical URL (see canonical_url)
+    published: datetime
+    key: StoryKey
+
+
+def canonical_url(url: str) -> str:
+    """A URL for equality: lower-case host without ``www.``, no tracking query, fragment,
+    trailing slash, or AMP path."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("amp.")
+    query = urlencode(sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    ))
+    path = _AMP.sub("", parts.path).rstrip("/") or "/"
+    return urlunsplit(("https", host, path, query, ""))
+
+
+def _stem(word: str) -> str:
+    # Enough to make "extends"/"extend" and "bans"/"ban" equal; not a real stemmer.
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def title_fingerprint(title: str) -> str:
+    """The title's content words, normalized and sorted: equal for re-worded copies."""
+    text = _OUTLET_SUFFIX.sub("", title.strip())
+    words = {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS}
+    return " ".join(sorted(words))
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Jaccard similarity of two fingerprints (0..1)."""
+    sa, sb = set(a.split()), set(b.split())
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def story_key(item: FeedItem, match: Match) -> StoryKey:
+    return StoryKey(
+        event=match.event,
+        bill_ids=tuple(sorted(match.bill_ids)),
+        companies=tuple(sorted(c for c in match.companies if c != "other")),
+        jurisdictions=tuple(sorted(match.jurisdictions)),
+        fingerprint=title_fingerprint(item.title),
+    )
+
+
+def candidate_for(story_id: str, item: FeedItem, match: Match) -> StoryCandidate:
+    """The record the store keeps for ``item`` once it is filed under ``story_id``."""
+    return StoryCandidate(
+        story_id=story_id,
+        url=canonical_url(item.url),
+        published=item.published,
+        key=story_key(item, match),
+    )
+
+
+def _conflict(a: StoryKey, b: StoryKey) -> bool:
+    """Whether the structured fields say these are different events."""
+    if a.event != "none" and b.event != "none" and a.event != b.event:
+        return True
+    if a.bill_ids and b.bill_ids and not set(a.bill_ids) & set(b.bill_ids):
+        return True
+    if a.companies and b.companies and not set(a.companies) & set(b.companies):
+        return True
+    places_a, places_b = set(a.jurisdictions), set(b.jurisdictions)
+    return bool(places_a and places_b and not places_a & places_b)
+
+
+def _agree(a: StoryKey, b: StoryKey) -> bool:
+    """Whether the structured fields positively point at one event."""
+    same_event = a.event == b.event and a.event != "none"
+    shared = bool(
+        set(a.bill_ids) & set(b.bill_ids)
+        or set(a.companies) & set(b.companies)
+        or set(a.jurisdictions) & set(b.jurisdictions)
+    )
+    return same_event and shared
+
+
+def _known(when: datetime) -> bool:
+    return when.year >= _EARLIEST
+
+
+def find_story(
+    item: FeedItem,
+    match: Match,
+    recent: Sequence[StoryCandidate],
+    *,
+    window: timedelta = DEFAULT_WINDOW,
+) -> str | None:
+    """The id of the story ``item`` belongs to among ``recent``, or None for a new story."""
+    url = canonical_url(item.url)
+    key = story_key(item, match)
+    best: tuple[float, str] | None = None
+    for cand in recent:
+        if url and cand.url == url:
+            return cand.story_id
+        if _conflict(key, cand.key):
+            continue
+        dated = _known(item.published) and _known(cand.published)
+        if dated and abs(item.published - cand.published) > window:
+            continue
+        alike = title_similarity(key.fingerprint, cand.key.fingerprint)
+        agree = _agree(key, cand.key)
+        if dated:
+            needed = _ALIKE_WITH_AGREEMENT if agree else _ALIKE
+        else:
+            needed = _ALIKE_UNDATED_WITH_AGREEMENT if agree else _ALIKE_UNDATED
+        # Shared bill ids and the same event within the window: one event whatever the titles.
+        if agree and dated and set(key.bill_ids) & set(cand.key.bill_ids):
+            alike = max(alike, needed)
+        if alike >= needed and (best is None or alike > best[0]):
+            best = (alike, cand.story_id)
+    return best[1] if best else None
