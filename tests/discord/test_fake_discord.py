@@ -158,6 +158,8 @@ async def test_a_slash_command_reaches_its_handler_and_the_reply_arrives(
     assert reply.embeds[0]["title"] == "Amazon"
     assert fake_discord.messages(world.alerts) == [reply]
     assert reply.interaction_id == interaction.id
+    assert reply.interaction_metadata is not None
+    assert reply.interaction_metadata["user"]["id"] == str(world.alice.id)
     assert reply.type == 20
 
 

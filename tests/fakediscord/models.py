@@ -96,6 +96,7 @@ class FakeMessage:
     tts: bool = False
     webhook_id: int | None = None
     interaction_id: int | None = None
+    interaction_metadata: dict[str, Any] | None = None  # as Discord attaches it to a response
     allowed_mentions: dict[str, Any] | None = None
     mentions: list[int] = field(default_factory=list)
     mention_roles: list[int] = field(default_factory=list)

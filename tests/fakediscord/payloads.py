@@ -168,6 +168,8 @@ def message(m: FakeMessage) -> dict[str, Any]:
         data["webhook_id"] = str(m.webhook_id)
     if m.interaction_id is not None:
         data["application_id"] = str(m.webhook_id)
+    if m.interaction_metadata is not None:
+        data["interaction_metadata"] = m.interaction_metadata
     return data
 
 

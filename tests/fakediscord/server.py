@@ -552,6 +552,7 @@ class FakeDiscord:
             tts=bool(body.get("tts")),
             webhook_id=webhook_id,
             interaction_id=None if interaction is None else interaction.id,
+            interaction_metadata=None if interaction is None else _metadata(interaction),
         )
         messages.apply(msg, body, self._attachments(msg, files))
         self._messages[msg.id] = msg
@@ -802,3 +803,15 @@ def _find_component(components: list[dict[str, Any]], custom_id: str) -> dict[st
         if found is not None:
             return found
     return None
+
+
+def _metadata(interaction: FakeInteraction) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": str(interaction.id),
+        "type": interaction.type,
+        "user": payloads.user(interaction.user),
+        "authorizing_integration_owners": {"0": str(interaction.guild_id)},
+    }
+    if interaction.source_message is not None:
+        data["interacted_message_id"] = str(interaction.source_message.id)
+    return data
