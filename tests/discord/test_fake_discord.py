@@ -468,8 +468,10 @@ async def test_each_documented_limit_is_answered_with_400_at_its_path(
 
     assert caught.value.status == 400
     assert caught.value.code == 50035
-    answer = fake_discord.requests_to(MESSAGES)[-1].response
+    refused = fake_discord.requests_to(MESSAGES)[-1]
+    answer = refused.response
     assert answer["message"] == "Invalid Form Body"
+    assert "X-RateLimit-Remaining" in refused.headers  # a 400 still spends a token
     assert code in [e["code"] for e in _error_at(answer["errors"], path)]
     assert fake_discord.messages(world.alerts) == []
 

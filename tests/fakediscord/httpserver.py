@@ -86,9 +86,9 @@ def _handle(
     body: Any,
     files: list[dict[str, Any]],
 ) -> web.Response:
-    if fake.outage_active():
-        status = fake._outage.status if fake._outage else 503
-        return json_response({"message": f"{status}: Service Unavailable", "code": 0}, status)
+    outage = fake.outage_status()
+    if outage is not None:
+        return json_response({"message": f"{outage}: Service Unavailable", "code": 0}, outage)
     authed = request.headers.get("Authorization") == f"Bot {fake.token}"
     if route.bot_auth and not authed:
         raise unauthorized()
@@ -104,12 +104,16 @@ def _handle(
         return json_response(data, 429, verdict.headers)
 
     call = rest.Call(request.method, route.key, params, query, body, files)
-    if route.limits is not None:
-        errors = route.limits(call)
-        if errors:
-            raise invalid_form(errors)
-    _check_contract(fake, route, body)
-    status, data = route.handler(fake, call)
+    try:
+        if route.limits is not None:
+            errors = route.limits(call)
+            if errors:
+                raise invalid_form(errors)
+        _check_contract(fake, route, body)
+        status, data = route.handler(fake, call)
+    except DiscordError as err:
+        # A refused request still spent its token: say so, as Discord does.
+        return json_response(err.body(), err.status, verdict.headers)
     if data is None:
         return web.Response(status=status, headers=verdict.headers)
     return json_response(data, status, verdict.headers)

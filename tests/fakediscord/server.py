@@ -669,6 +669,10 @@ class FakeDiscord:
         self._outage = None
         self.changes.fire()
 
+    def outage_status(self) -> int | None:
+        """The status REST calls get while an outage lasts, else None."""
+        return self._outage.status if self.outage_active() and self._outage else None
+
     def outage_active(self, *, gateway: bool = False) -> bool:
         outage = self._outage
         if outage is None or (gateway and not outage.gateway):
