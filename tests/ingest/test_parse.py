@@ -170,3 +170,13 @@ def test_json_with_a_byte_order_mark_is_read():
 async def test_adapter_errors_surface_as_feed_errors():
     with pytest.raises(FeedError, match="congress: API error: API_KEY_MISSING"):
         await parse(b'{"error": {"code": "API_KEY_MISSING"}}', fmt="congress")
+
+
+async def test_bodies_with_more_markup_than_any_feed_are_refused_before_parsing():
+    # Tiny tags by the hundred thousand would cost feedparser a minute of CPU.
+    body = rss("<item><title>t</title></item>" * 34_000)
+
+    with pytest.raises(
+        FeedError, match=r"not a feed: too much markup \(102,00\d tags; limit 100,000\)"
+    ):
+        await parse(body)
