@@ -75,6 +75,13 @@ async def test_bot_logs_in_and_receives_ready_with_its_guild(
     ]
 
 
+async def test_a_wrong_token_fails_login(fake_discord: FakeDiscord, bots: BotRunner):
+    with pytest.raises(discord.LoginFailure):
+        await bots.start(make_bot(), token="not-the-token")
+
+    assert fake_discord.requests[-1].status == 401
+
+
 async def test_a_guild_added_while_connected_arrives_as_guild_create(
     fake_discord: FakeDiscord, bots: BotRunner
 ):
