@@ -58,8 +58,9 @@ class FetchLimits:
 class FetchResult:
     """What a fetch brought back.
 
-    ``etag`` and ``last_modified`` are the validators to send next time: the server's
-    new ones when it sent any, else the ones this fetch sent. ``headers`` holds what
+    ``etag`` and ``last_modified`` are the validators to store and send next time:
+    on ``ok`` the response's own (``None`` when it had none), on ``not_modified`` the
+    ones sent unless the 304 renewed them. ``headers`` holds what
     :func:`bot.ingest.parse.parse_feed` needs (lowercase keys).
     """
 
@@ -264,7 +265,7 @@ class Fetcher:
             raise FeedError(f"HTTP {resp.status} redirect without a Location header")
         target = current.join(URL(location)).with_fragment(None)
         if str(target) in visited:
-            raise FeedError(f"redirect loop: {target} redirects back to itself")
+            raise FeedError(f"redirect loop: back to {target}")
         visited.add(str(target))
         return target
 
@@ -275,16 +276,21 @@ class Fetcher:
         etag: str | None,
         last_modified: str | None,
     ) -> FetchResult:
-        new_etag = resp.headers.get("ETag") or etag
-        new_modified = resp.headers.get("Last-Modified") or last_modified
+        new_etag = resp.headers.get("ETag")
+        new_modified = resp.headers.get("Last-Modified")
         if resp.status == HTTPStatus.NOT_MODIFIED:
-            return FetchResult("not_modified", str(url), b"", new_etag, new_modified)
+            # A 304 need not repeat the validators: the ones sent stay valid.
+            return FetchResult(
+                "not_modified", str(url), b"", new_etag or etag, new_modified or last_modified
+            )
         if resp.status in _RETRY_LATER:
             wait = parse_retry_after(resp.headers.get("Retry-After"), now=self._clock())
             told = f" (retry after {_seconds(wait)})" if wait is not None else ""
-            raise FeedError(f"HTTP {resp.status} {_reason(resp)}{told}", retry_after=wait)
+            raise FeedError(
+                _one_line(f"HTTP {resp.status} {_reason(resp)}{told}"), retry_after=wait
+            )
         if not 200 <= resp.status < 300:
-            raise FeedError(f"HTTP {resp.status} {_reason(resp)}")
+            raise FeedError(_one_line(f"HTTP {resp.status} {_reason(resp)}"))
         body = await self._read_body(resp)
         return FetchResult(
             "ok",

@@ -131,36 +131,18 @@ def _feedparser_headers(headers: Mapping[str, str], base_url: str) -> dict[str, 
     return picked
 
 
-def check_entity_expansion(body: bytes, headers: Mapping[str, str]) -> None:
-    """Refuse documents whose custom entities would expand past the limit.
+def _screen(body: bytes, headers: dict[str, str]) -> None:
+    """Refuse, before feedparser runs, bodies that are not feeds or would cost too much.
 
-    feedparser drops nested entity declarations (the billion laughs), but keeps
-    "safe" ones, and when expat refuses a document for amplification its lenient
-    fallback parser expands those without limit: one 100 KB entity used 20,000
-    times is 2 GB. This sees the document as feedparser will (same decoding, same
-    DOCTYPE handling) and adds up what its entities would expand to.
+    The checks look at the body as feedparser will see it (same decoding to UTF-8,
+    same DOCTYPE handling). feedparser drops nested entity declarations (the billion
+    laughs) but keeps "safe" ones, and when expat refuses a document for
+    amplification its lenient fallback parser expands those without limit: one
+    100 KB entity used 20,000 times is 2 GB. So what the entities would expand to is
+    added up here, and refused past :data:`MAX_ENTITY_EXPANSION`.
     """
-    _check_entities(convert_to_utf8(dict(headers), body, {}))
-
-
-def _check_entities(data: bytes) -> None:
-    _version, stripped, entities = replace_doctype(data)
-    if not entities:
-        return
-    total = sum(
-        len(value) * stripped.count(f"&{name};".encode()) for name, value in entities.items()
-    )
-    if total > MAX_ENTITY_EXPANSION:
-        raise FeedError(
-            f"not a feed: entity declarations would expand to {total:,} characters "
-            f"(limit {MAX_ENTITY_EXPANSION:,}); refused as an entity-expansion attack"
-        )
-
-
-def _parse_rss(body: bytes, headers: dict[str, str], ctx: AdapterContext) -> list[FeedItem]:
     if not body.strip():
         raise FeedError("not a feed: empty body")
-    # The body as feedparser will see it: decoded to UTF-8, whatever it was.
     data = convert_to_utf8(dict(headers), body, {})
     # feedparser prepends its own XML declaration; what follows it must be markup.
     rest = _XML_DECLARATION.sub(b"", data, count=1).lstrip()
@@ -170,7 +152,19 @@ def _parse_rss(body: bytes, headers: dict[str, str], ctx: AdapterContext) -> lis
     tags = data.count(b"<")
     if tags > MAX_TAGS:
         raise FeedError(f"not a feed: too much markup ({tags:,} tags; limit {MAX_TAGS:,})")
-    _check_entities(data)
+    _version, stripped, entities = replace_doctype(data)
+    expansion = sum(
+        len(value) * stripped.count(f"&{name};".encode()) for name, value in entities.items()
+    )
+    if expansion > MAX_ENTITY_EXPANSION:
+        raise FeedError(
+            f"not a feed: entity declarations would expand to {expansion:,} characters "
+            f"(limit {MAX_ENTITY_EXPANSION:,}); refused as an entity-expansion attack"
+        )
+
+
+def _parse_rss(body: bytes, headers: dict[str, str], ctx: AdapterContext) -> list[FeedItem]:
+    _screen(body, headers)
     try:
         parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
     except Exception as exc:  # feedparser normally reports problems as "bozo"

@@ -370,3 +370,13 @@ async def test_broken_http_peers_give_one_line_reasons(
 
     assert "\n" not in str(caught.value)
     assert len(str(caught.value)) <= 300
+
+
+async def test_a_full_response_replaces_old_validators(fetcher: Fetcher, feed_server: FeedServer):
+    # The stored ETag no longer matches; the server answers 200 with dates only.
+    result = await fetcher.fetch(
+        feed_server.url("/dated.xml"), etag='"stale"', last_modified="Mon, 01 Jan 2018 00:00:00 GMT"
+    )
+
+    assert result.status == "ok"
+    assert (result.etag, result.last_modified) == (None, LAST_MODIFIED)
