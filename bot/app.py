@@ -52,6 +52,17 @@ def delivery_mode(settings: Settings) -> str:
 
 
 @asynccontextmanager
+async def open_store(settings: Settings) -> AsyncIterator[Repository]:
+    """The migrated store alone, for commands that only read and review."""
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        yield Repository(engine)
+    finally:
+        await engine.dispose()
+
+
+@asynccontextmanager
 async def build_http(settings: Settings) -> AsyncIterator[tuple[aiohttp.ClientSession, Fetcher]]:
     """The feed HTTP session (addresses checked by the SSRF guard) and its fetcher."""
     limits = FetchLimits()
@@ -70,10 +81,7 @@ async def open_app(
     """Validate config, migrate the store, and build every long-lived resource."""
     feeds = load_feeds(feeds_path or settings.pledgewatch_feeds)
     watchlist = load_watchlist()
-    engine = create_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-        repo = Repository(engine)
+    async with open_store(settings) as repo:
         await repo.sync_feeds(feeds)
         mode = delivery_mode(settings)
         sinks = (mode,)
@@ -87,5 +95,3 @@ async def open_app(
                 sinks=sinks,
             )
             yield App(settings, repo, feeds, watchlist, poller, http, clock, sinks)
-    finally:
-        await engine.dispose()

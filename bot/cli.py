@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import __version__
-from bot.app import App, delivery_mode, open_app, utc_now
+from bot.app import App, delivery_mode, open_app, open_store, utc_now
 from bot.config import FeedConfig, load_feeds
 from bot.delivery.sinks import ConsoleSink
+from bot.domain.bills import STAGES
 from bot.errors import PledgeWatchError
 from bot.ingest.pipeline import CycleReport, FeedOutcome
 from bot.logs import configure_logging
@@ -46,6 +47,24 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations")
+
+    pledges = sub.add_parser("pledges", help="where every tracked pledge stands")
+    pledges.add_argument("action", nargs="?", choices=["review"], help="review suggestions")
+    pledges.add_argument("--json", action="store_true")
+    pledges.add_argument("--confirm", type=int, metavar="N", help="confirm suggestion N")
+    pledges.add_argument("--reject", type=int, metavar="N", help="reject suggestion N")
+    pledges.add_argument("--by", default=None, help="who decides (default: the OS user)")
+    pledges.add_argument("--note", default=None)
+    pledge = sub.add_parser("pledge", help="one pledge in full, with sources")
+    pledge.add_argument("id", help="pledge id, company (amazon) or product (Rekognition)")
+    pledge.add_argument("--json", action="store_true")
+    bills = sub.add_parser("bills", help="tracked laws and bills with their stage")
+    bills.add_argument("--json", action="store_true")
+    bills.add_argument("--jurisdiction", help="e.g. US-federal, US-WA (a state covers its cities)")
+    bills.add_argument("--stage", choices=STAGES)
+    bill = sub.add_parser("bill", help="one bill in full, with its history and sources")
+    bill.add_argument("id", help="tracked id, or a bill number such as S.4084 or 'SB 6280'")
+    bill.add_argument("--json", action="store_true")
 
     classify = sub.add_parser("classify", help="classify JSON Lines items (stdin or FILE)")
     classify.add_argument("file", nargs="?", default="-")
@@ -79,6 +98,20 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(feeds_list(settings, feeds_path=args.feeds))
     if args.command == "db":
         return asyncio.run(db_upgrade(settings))
+    if args.command == "pledges" and args.action == "review":
+        return asyncio.run(review(settings, args))
+    if args.command == "pledges":
+        return asyncio.run(show_pledges(settings, as_json=args.json))
+    if args.command == "pledge":
+        return asyncio.run(show_pledge(settings, args.id, as_json=args.json))
+    if args.command == "bills":
+        return asyncio.run(
+            show_bills(
+                settings, as_json=args.json, jurisdiction=args.jurisdiction, stage=args.stage
+            )
+        )
+    if args.command == "bill":
+        return asyncio.run(show_bill(settings, args.id, as_json=args.json))
     if args.command == "classify":
         return classify_command(args.file)
     if args.command == "eval":
@@ -290,6 +323,181 @@ async def feeds_list(
         )
     _table(out, ("feed", "kind", "enabled", "last success (UTC)", "failures", "last error"), rows)
     return 0
+
+
+# --- pledges and bills ---------------------------------------------------------------------
+
+
+async def show_pledges(settings: Settings, *, as_json: bool, out: TextIO = sys.stdout) -> int:
+    from bot.domain.watchlist import load_watchlist
+    from bot.status import pledge_statuses
+
+    async with open_store(settings) as repo:
+        views = await pledge_statuses(repo, load_watchlist(), today=utc_now().date())
+    if as_json:
+        out.write(json.dumps([v.as_json() for v in views], ensure_ascii=False, indent=2) + "\n")
+        return 0
+    rows = [
+        (
+            v.pledge.company_name,
+            _status(v.state.status),
+            str(v.state.since or ""),
+            str(len(v.pending)) if v.pending else "",
+            v.state.source_url or "",
+        )
+        for v in views
+    ]
+    _table(out, ("company", "status", "since", "to review", "source"), rows)
+    return 0
+
+
+async def show_pledge(
+    settings: Settings, query: str, *, as_json: bool, out: TextIO = sys.stdout
+) -> int:
+    from bot.domain.watchlist import load_watchlist
+    from bot.errors import NotFoundError
+    from bot.status import find_pledge, pledge_statuses
+
+    async with open_store(settings) as repo:
+        views = await pledge_statuses(repo, load_watchlist(), today=utc_now().date())
+    view = find_pledge(views, query)
+    if view is None:
+        known = ", ".join(v.pledge.company for v in views)
+        raise NotFoundError(f"no tracked pledge matches {query!r} (try one of: {known})")
+    data = view.as_json()
+    if as_json:
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out.write(f"{view.pledge.title}\n")
+    out.write(f"Status: {_status(data['status'])} since {data['since'] or 'unknown date'}")
+    out.write(f"  [{data['status_source_url']}]\n")
+    if data["scope_quote"]:
+        out.write(f'Scope: "{data["scope_quote"]}"  [{data["scope_quote_source_url"]}]\n')
+    if data["conditions"]:
+        out.write(f"Conditions: {data['conditions']}  [{', '.join(data['conditions_sources'])}]\n")
+    if data["exceptions"]:
+        out.write(f"Exceptions: {', '.join(data['exceptions'])}\n")
+    if data["expiry"]:
+        out.write(f"Expiry: {data['expiry']}  [{', '.join(data['expiry_sources'])}]\n")
+    if data["deadline"]:
+        d = data["deadline"]
+        out.write(f"Deadline: {d['date']} ({d['label']})  [{d['source_url']}]\n")
+    for dispute in data["disputes"]:
+        out.write(f"Disputed: {dispute['summary']}  [{dispute['source_url']}]\n")
+    out.write("History:\n")
+    for e in data["history"]:
+        out.write(f"  {e['date'] or 'undated':10}  {e['summary']}  [{e['source_url']}]\n")
+    for x in data["pending_suggestions"]:
+        out.write(f"Pending review #{x['id']}: {x['suggested_status']}  [{x['source_url']}]\n")
+    return 0
+
+
+async def review(settings: Settings, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    import getpass
+
+    from bot.domain.watchlist import load_watchlist
+    from bot.status import pledge_statuses
+
+    async with open_store(settings) as repo:
+        if args.confirm is None and args.reject is None:
+            pending = await repo.suggestions()
+            if not pending:
+                out.write("No suggestions are waiting for review.\n")
+                return 0
+            rows = [
+                (f"#{x.id}", x.pledge_id, x.suggested_status, x.title, x.source_url)
+                for x in pending
+            ]
+            _table(out, ("id", "pledge", "suggests", "headline", "source"), rows)
+            out.write("\nConfirm with --confirm N, reject with --reject N.\n")
+            return 0
+        confirm = args.confirm is not None
+        number = args.confirm if confirm else args.reject
+        views = await pledge_statuses(repo, load_watchlist(), today=utc_now().date())
+        current = {v.pledge.id: v.state.status for v in views}
+        waiting = {x.id: x for x in await repo.suggestions()}
+        old = current.get(waiting[number].pledge_id) if number in waiting else None
+        decided = await repo.decide_suggestion(
+            number,
+            confirm=confirm,
+            by=args.by or getpass.getuser(),
+            now=utc_now(),
+            note=args.note,
+            alert_payload={"old_status": old},
+            sinks=(delivery_mode(settings),),
+        )
+    verb = "Confirmed" if confirm else "Rejected"
+    out.write(f"{verb} #{decided.id}: {decided.pledge_id} -> {decided.suggested_status}.\n")
+    return 0
+
+
+async def show_bills(
+    settings: Settings,
+    *,
+    as_json: bool,
+    jurisdiction: str | None,
+    stage: str | None,
+    out: TextIO = sys.stdout,
+) -> int:
+    from bot.domain.watchlist import load_watchlist
+    from bot.status import bill_statuses
+
+    async with open_store(settings) as repo:
+        views = await bill_statuses(repo, load_watchlist())
+    if jurisdiction:
+        j = jurisdiction.lower()
+        views = [
+            v
+            for v in views
+            if v.jurisdiction.lower() in (j,) or v.jurisdiction.lower().startswith(j + "-")
+        ]
+    if stage:
+        views = [v for v in views if v.stage == stage]
+    if as_json:
+        out.write(json.dumps([v.as_json() for v in views], ensure_ascii=False, indent=2) + "\n")
+        return 0
+    rows = [
+        (
+            ", ".join(v.identifiers) or v.id,
+            v.jurisdiction,
+            v.stage or "unknown",
+            str(v.stage_date or ""),
+            v.title,
+            v.stage_source_url or "",
+        )
+        for v in views
+    ]
+    _table(out, ("bill", "where", "stage", "since", "title", "source"), rows)
+    return 0
+
+
+async def show_bill(
+    settings: Settings, query: str, *, as_json: bool, out: TextIO = sys.stdout
+) -> int:
+    from bot.domain.watchlist import load_watchlist
+    from bot.errors import NotFoundError
+    from bot.status import bill_statuses, find_bill
+
+    async with open_store(settings) as repo:
+        view = find_bill(await bill_statuses(repo, load_watchlist()), query)
+    if view is None:
+        raise NotFoundError(f"no tracked law or bill matches {query!r}")
+    data = view.as_json()
+    if as_json:
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out.write(f"{view.title}\n{', '.join(view.identifiers)} — {view.jurisdiction}\n")
+    out.write(f"Stage: {view.stage or 'unknown'} since {view.stage_date or 'unknown date'}")
+    out.write(f"  [{view.stage_source_url or 'no source'}]\n")
+    if view.history:
+        out.write("History:\n")
+        for e in view.history:
+            out.write(f"  {e['date'] or 'undated':10}  {e['text']}  [{e['source_url']}]\n")
+    return 0
+
+
+def _status(status: str | None) -> str:
+    return (status or "not yet in force").replace("_", " ")
 
 
 # --- db, classify, eval ---------------------------------------------------------------------

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import ClassVar
+import sys
+from typing import ClassVar, TextIO
 
 from bot.settings import redact
 
@@ -23,9 +24,24 @@ class ContextFormatter(logging.Formatter):
         return redact(text, self.secrets)
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of each record."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def configure_logging(level: str, secrets: list[str]) -> None:
     ContextFormatter.secrets = secrets
-    handler = logging.StreamHandler()
+    handler = StderrHandler()
     handler.setFormatter(ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -33,3 +49,4 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     # discord.http logs every request at DEBUG/INFO; keep it to warnings.
     logging.getLogger("discord.http").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -32,21 +32,6 @@ class FeedState:
 
 
 @dataclass(frozen=True, slots=True)
-class StoryView:
-    """What story clustering needs to know about a recent story."""
-
-    id: int
-    title: str
-    url: str
-    event: str
-    bill_ids: tuple[str, ...]
-    companies: tuple[str, ...]
-    first_seen: datetime
-    published: datetime
-    source_urls: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class NewItem:
     """An item stored for the first time in this ingest."""
 

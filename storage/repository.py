@@ -26,6 +26,13 @@ from bot.domain.alerts import (
     wants,
 )
 from bot.domain.pledges import Signal
+from bot.domain.stories import (
+    StoryCandidate,
+    StoryKey,
+    candidate_for,
+    canonical_url,
+    title_fingerprint,
+)
 from bot.domain.types import FeedItem, Match
 from bot.domain.watchlist import HistoryEntry
 from bot.errors import NotFoundError, StorageError
@@ -48,15 +55,14 @@ from storage.records import (
     IngestResult,
     NewItem,
     PendingDelivery,
-    StoryView,
     SubscriptionView,
     SuggestionView,
 )
 from storage.sql import insert
 from storage.tracking import bill_actions, bill_view, track_bill
 
-# (item, match, recent stories) -> id of the story to join, or None for a new story.
-StoryChooser = Callable[[FeedItem, Match, Sequence[StoryView]], int | None]
+# (item, match, recent sources of stories) -> id of the story to join, or None for a new one.
+StoryChooser = Callable[[FeedItem, Match, Sequence[StoryCandidate]], int | None]
 # (story id, first item, match) -> the alert announcing a new story.
 AlertMaker = Callable[[int, FeedItem, Match], AlertDraft]
 
@@ -246,7 +252,6 @@ class Repository:
                         session.add(story)
                         await session.flush()
                         story_id, is_new = story.id, True
-                        recent.append(_story_view(story, (item.url,)))
                         if item.bill is None:  # a bill announces itself through tracking
                             await queue(make_alert(story_id, item, match), session)
                         for signal in entry.signals:
@@ -255,6 +260,7 @@ class Repository:
                             )
                     else:
                         await self._join_story(session, story_id, item, now)
+                    recent.append(candidate_for(str(story_id), item, match))
                     await session.execute(
                         update(Item).where(Item.id == item_id).values(story_id=story_id)
                     )
@@ -328,19 +334,29 @@ class Repository:
         result: int | None = (await session.execute(stmt)).scalar_one_or_none()
         return result
 
-    async def _recent_stories(self, session: AsyncSession, since: datetime) -> list[StoryView]:
-        stories = (
-            await session.scalars(select(Story).where(Story.last_seen >= since).order_by(Story.id))
-        ).all()
-        if not stories:
-            return []
-        urls: dict[int, list[str]] = {}
+    async def _recent_stories(self, session: AsyncSession, since: datetime) -> list[StoryCandidate]:
+        """Every source of every story still open for new sources."""
         rows = await session.execute(
-            select(Item.story_id, Item.url).where(Item.story_id.in_([s.id for s in stories]))
+            select(Item)
+            .join(Story, Story.id == Item.story_id)
+            .where(Story.last_seen >= since)
+            .order_by(Item.id)
         )
-        for story_id, url in rows:
-            urls.setdefault(story_id, []).append(url)
-        return [_story_view(s, tuple(urls.get(s.id, ()))) for s in stories]
+        return [
+            StoryCandidate(
+                story_id=str(item.story_id),
+                url=canonical_url(item.url),
+                published=item.published,
+                key=StoryKey(
+                    event=item.event,
+                    bill_ids=tuple(sorted(item.bill_ids)),
+                    companies=tuple(sorted(c for c in item.companies if c != "other")),
+                    jurisdictions=tuple(sorted(item.jurisdictions)),
+                    fingerprint=title_fingerprint(item.title),
+                ),
+            )
+            for item in rows.scalars()
+        ]
 
     async def _join_story(
         self, session: AsyncSession, story_id: int, item: FeedItem, now: datetime
@@ -410,10 +426,6 @@ class Repository:
                 )
             )
         return AlertView(alert_id, draft.key, draft.kind, draft.importance, draft.payload, now)
-
-    async def stories(self, since: datetime) -> list[StoryView]:
-        async with self._tx() as session:
-            return await self._recent_stories(session, since)
 
     async def count(self, what: str) -> int:
         """Row count of a table, for reports and tests."""
@@ -706,20 +718,6 @@ def _new_story(item: FeedItem, match: Match, now: datetime) -> Story:
         last_seen=now,
         published=item.published,
         source_count=1,
-    )
-
-
-def _story_view(story: Story, urls: tuple[str, ...]) -> StoryView:
-    return StoryView(
-        id=story.id,
-        title=story.title,
-        url=story.url,
-        event=story.event,
-        bill_ids=tuple(story.bill_ids),
-        companies=tuple(story.companies),
-        first_seen=story.first_seen,
-        published=story.published,
-        source_urls=urls,
     )
 
 

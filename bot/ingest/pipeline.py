@@ -21,7 +21,7 @@ from bot.domain.alerts import AlertDraft, news_alert
 from bot.domain.bills import tracked_law_for
 from bot.domain.classify import classify
 from bot.domain.pledges import Signal, pledge_state, signals_for, suggested_status
-from bot.domain.stories import choose_story
+from bot.domain.stories import StoryCandidate, find_story
 from bot.domain.types import FeedItem, Match
 from bot.domain.watchlist import Watchlist
 from bot.errors import FeedError
@@ -70,6 +70,11 @@ class CycleReport:
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+
+def choose_story(item: FeedItem, match: Match, recent: Sequence[StoryCandidate]) -> int | None:
+    found = find_story(item, match, recent, window=STORY_WINDOW)
+    return int(found) if found is not None else None
 
 
 class Poller:

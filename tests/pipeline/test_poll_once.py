@@ -7,6 +7,8 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 
+from pydantic import SecretStr
+
 from bot.app import open_app
 from bot.cli import poll_once
 from bot.settings import Settings
@@ -112,7 +114,7 @@ async def test_the_api_key_reaches_the_source_but_never_the_report(
         "feeds:\n  - id: congress\n    url: " + feeds.url("c.json") + "?api_key={key}\n"
         "    kind: legislative\n    format: congress\n    requires: CONGRESS_API_KEY\n"
     )
-    keyed = settings.model_copy(update={"congress_api_key": "sekret-key-123"})
+    keyed = settings.model_copy(update={"congress_api_key": SecretStr("sekret-key-123")})
     out = io.StringIO()
     await poll_once(keyed, feeds_path=None, as_json=False, out=out)
     assert len(feeds.hits["c.json"]) == 1

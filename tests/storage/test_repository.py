@@ -9,9 +9,10 @@ import pytest
 
 from bot.config import FeedConfig
 from bot.domain.alerts import AlertDraft, news_alert
+from bot.domain.stories import StoryCandidate, title_fingerprint
 from bot.domain.types import FeedItem, Match
 from bot.errors import NotFoundError, StorageError
-from storage.records import IngestEntry, StoryView
+from storage.records import IngestEntry
 from storage.repository import Repository, nonce_for
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -38,8 +39,9 @@ RELEVANT = Match(relevant=True, kind="legislation", companies=("amazon",), event
 IRRELEVANT = Match(relevant=False, kind="other")
 
 
-def join_by_title(item: FeedItem, match: Match, recent: Sequence[StoryView]) -> int | None:
-    return next((s.id for s in recent if s.title == item.title), None)
+def join_by_title(item: FeedItem, match: Match, recent: Sequence[StoryCandidate]) -> int | None:
+    fingerprint = title_fingerprint(item.title)
+    return next((int(c.story_id) for c in recent if c.key.fingerprint == fingerprint), None)
 
 
 async def ingest(repo: Repository, entries, sinks=("console",), now=NOW):

@@ -10,9 +10,10 @@ import pytest
 
 from bot.domain.alerts import news_alert
 from bot.domain.pledges import Signal
+from bot.domain.stories import StoryCandidate
 from bot.domain.types import BillAction, BillRecord, FeedItem, Match
 from bot.errors import NotFoundError, StorageError
-from storage.records import IngestEntry, StoryView
+from storage.records import IngestEntry
 from storage.repository import Repository
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -20,7 +21,7 @@ URL = "https://www.congress.gov/bill/117th-congress/house-bill/3907"
 RELEVANT = Match(relevant=True, kind="legislation", bill_ids=("H.R.3907",), event="bill_introduced")
 
 
-def no_story(item: FeedItem, match: Match, recent: Sequence[StoryView]) -> int | None:
+def no_story(item: FeedItem, match: Match, recent: Sequence[StoryCandidate]) -> int | None:
     return None
 
 

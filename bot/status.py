@@ -1,0 +1,194 @@
+"""Where each pledge and bill stands: the watchlist's sourced history joined with what the
+store learned since. Read-only views shared by the CLI and the slash commands."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.domain.bills import shipped_stage
+from bot.domain.pledges import PledgeState, pledge_state
+from bot.domain.watchlist import HistoryEntry, Law, Pledge, Watchlist
+from storage.records import BillView, SuggestionView
+from storage.repository import Repository
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeStatusView:
+    pledge: Pledge
+    state: PledgeState
+    pending: tuple[SuggestionView, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        p, s = self.pledge, self.state
+        return {
+            "id": p.id,
+            "company": p.company,
+            "company_name": p.company_name,
+            "title": p.title,
+            "status": s.status,
+            "since": _iso(s.since),
+            "status_source_url": s.source_url,
+            "announced_date": _iso(p.announced_date),
+            "announced_source_url": p.announced_source_url,
+            "scope_quote": p.scope_quote,
+            "scope_quote_source_url": p.scope_quote_source_url,
+            "conditions": p.conditions,
+            "conditions_sources": list(p.conditions_sources),
+            "exceptions": list(p.exceptions),
+            "expiry": p.expiry,
+            "expiry_sources": list(p.expiry_sources),
+            "deadline": None
+            if s.deadline is None
+            else {
+                "date": s.deadline.day.isoformat(),
+                "label": s.deadline.label,
+                "derived": s.deadline.derived,
+                "source_url": s.deadline.source_url,
+            },
+            "disputes": [_entry(e) for e in s.disputes],
+            "history": [_entry(e) for e in s.history if e.source_url],
+            "pending_suggestions": [
+                {"id": x.id, "suggested_status": x.suggested_status, "source_url": x.source_url}
+                for x in self.pending
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BillStatusView:
+    """A tracked law (from the watchlist), a bill seen in legislative data, or both."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    identifiers: tuple[str, ...]
+    stage: str | None
+    stage_date: date | None
+    stage_source_url: str | None
+    url: str | None
+    tracked: bool
+    history: tuple[dict[str, Any], ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "jurisdiction": self.jurisdiction,
+            "identifiers": list(self.identifiers),
+            "stage": self.stage,
+            "stage_date": _iso(self.stage_date),
+            "stage_source_url": self.stage_source_url,
+            "url": self.url,
+            "tracked": self.tracked,
+            "history": list(self.history),
+        }
+
+
+async def pledge_statuses(
+    repo: Repository, watchlist: Watchlist, *, today: date
+) -> list[PledgeStatusView]:
+    events = await repo.pledge_events()
+    pending = await repo.suggestions()
+    return [
+        PledgeStatusView(
+            p,
+            pledge_state(p, events.get(p.id, ()), today=today),
+            tuple(x for x in pending if x.pledge_id == p.id),
+        )
+        for p in watchlist.pledges
+    ]
+
+
+def find_pledge(views: list[PledgeStatusView], query: str) -> PledgeStatusView | None:
+    """By id, company id, company name, or a product alias."""
+    q = query.strip().lower()
+    for view in views:
+        p = view.pledge
+        names = {p.id, p.company, p.company_name.lower(), *(a.lower() for a in p.aliases)}
+        if q in names or q in p.company_name.lower().split(" ("):
+            return view
+    return None
+
+
+async def bill_statuses(repo: Repository, watchlist: Watchlist) -> list[BillStatusView]:
+    stored = await repo.bills()
+    by_law: dict[str, list[BillView]] = {}
+    for bill in stored:
+        if bill.tracked_id:
+            by_law.setdefault(bill.tracked_id, []).append(bill)
+    views = [_law_view(law, by_law.get(law.id, [])) for law in watchlist.laws]
+    views += [_bill_view(bill) for bill in stored if not bill.tracked_id]
+    return views
+
+
+def find_bill(views: list[BillStatusView], query: str) -> BillStatusView | None:
+    """By tracked id, stored key, or identifier in any spelling ("S 4084", "s.4084")."""
+    q = query.strip().lower()
+    compact = _compact(query)
+    for view in views:
+        if q == view.id.lower() or compact in {_compact(i) for i in view.identifiers}:
+            return view
+    return None
+
+
+def _law_view(law: Law, stored: list[BillView]) -> BillStatusView:
+    shipped = shipped_stage(law)
+    stage: str | None = shipped.stage
+    when = shipped.date
+    source = shipped.action.source_url if shipped.action else law.source_url
+    history: list[dict[str, Any]] = [
+        {"date": _iso(e.date), "text": e.summary, "source_url": e.source_url, "event": e.status}
+        for e in law.history
+        if e.source_url
+    ]
+    for bill in stored:  # legislative data may know more than the shipped history
+        if bill.stage and (when is None or (bill.stage_date and bill.stage_date > when)):
+            stage, when, source = bill.stage, bill.stage_date, bill.url
+    return BillStatusView(
+        id=law.id,
+        title=law.title,
+        jurisdiction=law.jurisdiction,
+        identifiers=tuple(law.bill_ids) + tuple(b.identifier for b in stored),
+        stage=stage,
+        stage_date=when,
+        stage_source_url=source,
+        url=law.source_url,
+        tracked=True,
+        history=tuple(history),
+    )
+
+
+def _bill_view(bill: BillView) -> BillStatusView:
+    return BillStatusView(
+        id=bill.key,
+        title=bill.title,
+        jurisdiction=bill.jurisdiction,
+        identifiers=(bill.identifier,),
+        stage=bill.stage,
+        stage_date=bill.stage_date,
+        stage_source_url=bill.url,
+        url=bill.url,
+        tracked=False,
+        history=(),
+    )
+
+
+def _entry(e: HistoryEntry) -> dict[str, Any]:
+    return {
+        "date": _iso(e.date),
+        "status": e.status,
+        "summary": e.summary,
+        "source_url": e.source_url,
+        "verification": e.verification,
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _compact(identifier: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", identifier.lower())
