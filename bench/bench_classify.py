@@ -1,4 +1,4 @@
-"""Classifier throughput on one core, as ratios against the 5,000 items/s floor and a keyword filter.
+"""Classifier throughput on one core, as ratios to the 5,000 items/s floor and a keyword filter.
 
 Items: the labelled dev corpus when ../shared is present (titles and summaries only, read at
 run time), else generated headlines; each pass classifies every item. Not a test: timings

@@ -124,7 +124,9 @@ def _normalize(m: re.Match[str], ctx: BillContext) -> str | None:
     return _single(m["single"], bool(m["single_dot"]), m["single_n"], bool(m["single_v"]), ctx)
 
 
-def _single(letter: str, dotted: bool, number: str, versioned: bool, ctx: BillContext) -> str | None:
+def _single(
+    letter: str, dotted: bool, number: str, versioned: bool, ctx: BillContext
+) -> str | None:
     """``S. 124``, ``S2052``, ``A6787-D``, ``H.4359``: the riskiest forms, so the strictest."""
     if not dotted and not (ctx.legislative and len(number) >= 3) and not versioned:
         return None

@@ -165,11 +165,10 @@ def _relevance(
         score += _TITLE_POLICY_BONUS
     legal = _STRONG_LEGAL.intersection(policy)
     vetoes = c.veto_families.intersection(negative)
-    # A bill against a deployment still talks about the deployment: legal context halves
-    # the soft negatives.
-    soft = 0.5 if legal else 1.0
-    score -= sum(w * (1.0 if f in vetoes else soft) for f, w in c.negative_weights.items()
-                 if f in negative)
+    # A bill or a lawsuit against a deployment still talks about the deployment: a legal
+    # context halves the negatives.
+    factor = 0.5 if legal else 1.0
+    score -= factor * sum(c.negative_weights[f] for f in negative)
     if ev.has("other_moratoria"):
         score -= _OTHER_MORATORIA_PENALTY
     if ev.has("other_topics"):
