@@ -211,6 +211,11 @@ def _bozo_reason(problem: object) -> str:
     return "unreadable document"
 
 
+def _own(entry: Mapping[str, Any], key: str) -> Any:
+    """``entry[key]`` without feedparser's deprecated updated-to-published fallback."""
+    return dict.get(entry, key) if isinstance(entry, dict) else entry.get(key)
+
+
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
@@ -271,7 +276,9 @@ def _entry_item(entry: Mapping[str, Any], feed_title: str, ctx: AdapterContext) 
         summary = ""  # Google News repeats the headline as the description
 
     published_raw = (
-        entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("created_parsed")
+        _own(entry, "published_parsed")
+        or _own(entry, "updated_parsed")
+        or _own(entry, "created_parsed")
     )
     guid = _guid(entry, url, title, summary)
     if guid is None:
@@ -292,7 +299,7 @@ def _guid(entry: Mapping[str, Any], url: str, title: str, summary: str) -> str |
     """The entry's id, else its link, else a hash of title and date; ``None`` if all empty."""
     guid = _text(entry.get("id")).strip() or url
     if not guid:
-        stamp = _text(entry.get("published")) or _text(entry.get("updated"))
+        stamp = _text(_own(entry, "published")) or _text(_own(entry, "updated"))
         basis = f"{title}\n{stamp}" if title else f"{summary}\n{stamp}"
         if not basis.strip():
             return None

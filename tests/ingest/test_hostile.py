@@ -10,13 +10,17 @@ from __future__ import annotations
 import asyncio
 import codecs
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.types import FeedItem
 from bot.errors import FeedError
-from bot.ingest.parse import MAX_ENTITY_EXPANSION, parse_feed
+from bot.ingest.adapters import ADAPTERS, AdapterContext
+from bot.ingest.parse import MAX_ENTITY_EXPANSION, parse_feed, parse_feed_sync
 from tests.ingest.conftest import SHARED_SAMPLES
 
 HOSTILE_DIR = SHARED_SAMPLES / "feedparser_hostile"
@@ -211,3 +215,116 @@ async def test_generated_broken_bodies_are_survived(body: bytes):
     if not isinstance(outcome, FeedError):
         # External entities are never fetched or read.
         assert all("root:" not in item.title for item in outcome)
+
+
+# --- fuzz: anything at all is items or a FeedError ------------------------------------
+
+XML_TOKENS = [
+    *[
+        "<rss>",
+        "<channel>",
+        "<item>",
+        "</item>",
+        "<title>",
+        "</title>",
+        "<link>",
+        "</link>",
+        "<guid>",
+        "</guid>",
+    ],
+    *[
+        "<![CDATA[",
+        "]]>",
+        "&amp;",
+        "&lt;",
+        "&#39;",
+        "&bogus;",
+        "<entry>",
+        "<description>",
+        "</description>",
+    ],
+    *["<pubDate>", "</pubDate>", "&e;", "text", "\x00", "é"],
+    "<feed xmlns='http://www.w3.org/2005/Atom'>",
+    "<!DOCTYPE rss [<!ENTITY e 'x'>]>",
+    "http://e.example/a?utm_source=x",
+    "Mon, 08 Jun 2020 10:00:00 GMT",
+    " ",
+]
+JSON_KEYS = [
+    "bills",
+    "bill",
+    "actions",
+    "request",
+    "results",
+    "searchresult",
+    "status",
+    "congress",
+    "type",
+    "number",
+    "latestAction",
+    "actionDate",
+    "text",
+    "0",
+    "1",
+    "summary",
+    "state",
+    "bill_number",
+    "url",
+    "history",
+    "progress",
+    "session",
+    "jurisdiction",
+    "identifier",
+    "id",
+    "document_number",
+    "count",
+    "error",
+]
+
+xmlish = st.lists(st.sampled_from(XML_TOKENS), max_size=40).map(lambda p: "".join(p).encode())
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(JSON_KEYS), inner, max_size=6)
+    ),
+    max_leaves=25,
+)
+
+
+def outcome_of(call: Callable[[], list[FeedItem]]) -> list[FeedItem] | FeedError:
+    try:
+        return call()
+    except FeedError as exc:
+        return exc
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400) | xmlish)
+def test_any_body_gives_items_or_a_feed_error(body: bytes):
+    outcome = outcome_of(
+        lambda: parse_feed_sync(
+            body,
+            feed_id="fuzz",
+            fmt="rss",
+            source_kind="news",
+            headers={},
+            now=NOW,
+            base_url="https://e.example/",
+        )
+    )
+
+    if isinstance(outcome, FeedError):
+        assert str(outcome)
+    else:
+        assert all(isinstance(item, FeedItem) and item.guid for item in outcome)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(ADAPTERS)), json_values)
+def test_any_json_gives_items_or_a_feed_error(fmt: str, data: object):
+    outcome = outcome_of(lambda: ADAPTERS[fmt](data, AdapterContext("fuzz", "legislative", NOW)))
+
+    if isinstance(outcome, FeedError):
+        assert str(outcome)
+    else:
+        assert all(isinstance(item, FeedItem) for item in outcome)
