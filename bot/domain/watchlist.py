@@ -292,6 +292,9 @@ class Watchlist(BaseModel):
         return tuple(p for p in self.pledges if p.company == company)
 
 
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _describe(data: Any, loc: tuple[int | str, ...]) -> str:
     """Name the entry (by its id where it has one) and the field an error points at."""
     entry = "watchlist"
@@ -315,7 +318,7 @@ def _describe(data: Any, loc: tuple[int | str, ...]) -> str:
 def parse_watchlist(text: str, *, origin: str = "watchlist.yaml") -> Watchlist:
     """Validate watchlist YAML text; errors name the file, the entry id and the field."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader (libyaml's when built)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{origin}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

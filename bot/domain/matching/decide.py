@@ -288,7 +288,7 @@ def _event(
     kind: Kind
     if tracked and "company_policy" in policy:
         kind = "company_statement"
-    elif "legislation" in policy or "ban" in policy:
+    elif "legislation" in policy or "ban" in policy or "law" in policy:
         kind = "legislation"
     else:
         kind = "litigation_or_report"
