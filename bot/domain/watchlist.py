@@ -92,6 +92,8 @@ class Pledge(_Record):
     title: str
     products: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    # Where the pledge is addressed (a matching aid: Congress, a national law, a state court).
+    jurisdiction: str | None = None
     announced_date: date
     announced_by: str | None = None
     announced_source_url: str

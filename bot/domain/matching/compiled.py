@@ -24,6 +24,7 @@ class Compiled:
     laws_by_jurisdiction: dict[str, tuple[Law, ...]]
     laws_by_bill_id: dict[str, tuple[Law, ...]]
     pledges_by_company: dict[str, tuple[str, ...]]
+    pledge_jurisdiction: dict[str, str]
 
 
 def compiled(watchlist: Watchlist) -> Compiled:
@@ -95,4 +96,5 @@ def _compile(wl: Watchlist) -> Compiled:
         },
         laws_by_bill_id={k: tuple(ls) for k, ls in by_bill.items()},
         pledges_by_company={k: tuple(ps) for k, ps in pledges_by_company.items()},
+        pledge_jurisdiction={p.id: p.jurisdiction for p in wl.pledges if p.jurisdiction},
     )

@@ -111,6 +111,13 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
         inferred = _inferred_bill_ids(ev, laws, reasons)
         bill_ids = inferred
     pledges = _pledges(ev, c, tracked, kind, event)
+    if any(law.level == "federal" for law in laws):
+        places = _with_federal(places)
+    if not places:
+        # A statement about a pledge made to one jurisdiction (a national law, Congress).
+        places = tuple(dict.fromkeys(
+            code for code in (c.pledge_jurisdiction.get(p) for p in pledges) if code
+        ))
     if pledges:
         reasons.append(f"pledges: {', '.join(pledges)}")
     return Match(
