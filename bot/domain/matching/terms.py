@@ -40,29 +40,30 @@ def term_words(term: str) -> tuple[str, ...]:
 Hit = tuple[str, int]
 
 
-# A trie node is a plain dict (fastest to walk): word -> child node, and under the key ""
-# (never a word) the (group, term) labels of terms that end here.
-_Trie = dict[str, Any]
-_LABELS = ""
+# A trie node is a pair: (word -> child node, labels of the terms that end here). Plain
+# dicts, lists and tuples are the fastest things for Python to walk.
+_Labels = list[tuple[str, str]]
+_Node = tuple[dict[str, Any], _Labels]
 
 
 class TermIndex:
     """Every (group, term) of a vocabulary, found by walking a word trie from each word."""
 
     def __init__(self) -> None:
-        self._root: _Trie = {}
+        self._root: dict[str, _Node] = {}
         self._cased: dict[str, list[tuple[str, str]]] = {}
-        self._cased_re: re.Pattern[str] | None = None
+        # Lower-case forms of the cased words: seeing one is the cue to look at case.
+        self._cased_lower: set[str] = set()
 
     def add(self, group: str, term: str) -> None:
         for variant in expand(term):
             seq = term_words(variant)
             if not seq:
                 continue
-            node = self._root
+            children = self._root
+            labels: _Labels = []
             for w in seq:
-                node = node.setdefault(w, {})
-            labels = node.setdefault(_LABELS, [])
+                children, labels = children.setdefault(w, ({}, []))
             if (group, term) not in labels:
                 labels.append((group, term))
 
@@ -73,8 +74,7 @@ class TermIndex:
     def add_cased(self, group: str, token: str) -> None:
         """A single word that matches only with this exact capitalisation (ICE, EPIC)."""
         self._cased.setdefault(token, []).append((group, token))
-        alternatives = "|".join(sorted(map(re.escape, self._cased), key=len, reverse=True))
-        self._cased_re = re.compile(rf"\b(?:{alternatives})\b")
+        self._cased_lower.add(token.lower())
 
     def scan(self, title: str, summary: str) -> tuple[dict[str, list[Hit]], int]:
         """Every term in title and summary, grouped, and the title's length in words.
@@ -82,34 +82,51 @@ class TermIndex:
         Returns ``{group: [(term, first word index), ...]}``; summary words are numbered after
         the title's, with one break between so that no term spans the two.
         """
-        title_words = words(title.lower())
-        lowered = [*title_words, BREAK, *words(summary.lower())]
+        lowered, title_len = _lower_words(title, summary)
         found: dict[str, list[Hit]] = {}
         root = self._root
+        cased_lower = self._cased_lower
+        maybe_cased = False
         n = len(lowered)
         for i, w in enumerate(lowered):
+            if w in cased_lower:
+                maybe_cased = True
             node = root.get(w)
             j = i + 1
             while node is not None:
-                labels = node.get(_LABELS)
-                if labels is not None:
-                    for group, term in labels:
-                        hits = found.get(group)
-                        if hits is None:
-                            found[group] = [(term, i)]
-                        else:
-                            hits.append((term, i))
-                if j >= n:
+                children, labels = node
+                for group, term in labels:
+                    hits = found.get(group)
+                    if hits is None:
+                        found[group] = [(term, i)]
+                    else:
+                        hits.append((term, i))
+                if j >= n or not children:
                     break
-                node = node.get(lowered[j])
+                node = children.get(lowered[j])
                 j += 1
-        cased_re = self._cased_re
-        if cased_re is not None:
-            offset = len(title_words) + 1
-            for base, text in ((0, title), (offset, summary)):
-                if cased_re.search(text) is None:
-                    continue
-                for k, token in enumerate(words(text)):
-                    for group, term in self._cased.get(token, ()):
-                        found.setdefault(group, []).append((term, base + k))
-        return found, len(title_words)
+        if maybe_cased:
+            self._scan_cased(title, summary, title_len, found)
+        return found, title_len
+
+    def _scan_cased(
+        self, title: str, summary: str, title_len: int, found: dict[str, list[Hit]]
+    ) -> None:
+        for base, text in ((0, title), (title_len + 1, summary)):
+            for k, token in enumerate(words(text)):
+                for group, term in self._cased.get(token, ()):
+                    found.setdefault(group, []).append((term, base + k))
+
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+|\x00")
+_ANY_WORD = re.compile(r"[^\W_]+|\x00")
+
+
+def _lower_words(title: str, summary: str) -> tuple[list[str], int]:
+    """Lower-case words of title, a break, and summary's words, in one regex pass."""
+    if BREAK in title or BREAK in summary:
+        title, summary = title.replace(BREAK, " "), summary.replace(BREAK, " ")
+    text = f"{title}{BREAK}{summary}".lower()
+    found = (_ASCII_WORD if text.isascii() else _ANY_WORD).findall(text)
+    title_len = found.index(BREAK)
+    return found, title_len
