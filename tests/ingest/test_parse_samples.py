@@ -110,7 +110,7 @@ async def test_openstates_sample():
 
     assert item.bill is not None
     assert (item.bill.key, item.bill.jurisdiction, item.bill.identifier) == (
-        "us-ny-2025-2026-a-10774",
+        "us-ny-2025-a-10774",
         "US-NY",
         "A 10774",
     )

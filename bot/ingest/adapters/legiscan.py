@@ -120,6 +120,9 @@ def _bill(ctx: AdapterContext, raw: Mapping[str, Any]) -> FeedItem:
     key, jurisdiction, session, identifier = _identity(
         get_str(raw, "state").upper(), get_str(raw, "bill_number"), year
     )
+    end = get_map(raw, "session").get("year_end")
+    if jurisdiction != "US-federal" and isinstance(end, int) and end > year:
+        session = f"{year}-{end}"  # a biennium: the key keeps the first year
     history = [
         BillAction(
             date=parse_day(h.get("date")),

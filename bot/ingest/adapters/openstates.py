@@ -64,6 +64,13 @@ def _actions(raw: Mapping[str, Any], url: str) -> tuple[BillAction, ...]:
     return (BillAction(date=day, text=text, source_url=url, source=SOURCE),)
 
 
+def session_key(session: str) -> str:
+    """The session's first year, as LegiScan keys sessions ("2019-2020" -> "2019"), so one
+    bill has one identity across both sources; a session without a year keeps its name."""
+    year = re.search(r"(?:19|20)\d\d", session)
+    return year.group(0) if year else slug(session)
+
+
 def _order(action: Mapping[str, Any]) -> int:
     order = action.get("order")
     return order if isinstance(order, int) else 0
@@ -78,7 +85,7 @@ def _bill(ctx: AdapterContext, raw: Mapping[str, Any]) -> FeedItem:
     url = get_str(raw, "openstates_url")
     abstracts = [a for a in get_list(raw, "abstracts") if isinstance(a, Mapping)]
     record = BillRecord(
-        key=f"us-{state}-{slug(session)}-{id_slug}",
+        key=f"us-{state}-{session_key(session)}-{id_slug}",
         jurisdiction=f"US-{state.upper()}",
         session=session,
         identifier=identifier,
