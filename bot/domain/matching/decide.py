@@ -49,11 +49,12 @@ _CONGRESS = re.compile(r"(\d{3})(?:st|nd|rd|th)")
 class _Evidence:
     """The terms found in one item, by group, with family lookups precomputed."""
 
-    __slots__ = ("families_of", "groups", "title_len")
+    __slots__ = ("families_of", "groups", "title_len", "words")
 
-    def __init__(self, groups: dict[str, list[Hit]], title_len: int) -> None:
+    def __init__(self, groups: dict[str, list[Hit]], title_len: int, words: list[str]) -> None:
         self.groups = groups
         self.title_len = title_len
+        self.words = words
         self.families_of: dict[str, dict[str, list[Hit]]] = {}
         for group, hits in groups.items():
             prefix, _, name = group.partition(".")
@@ -64,19 +65,21 @@ class _Evidence:
 
     def in_title(self, group: str) -> bool:
         limit = self.title_len
-        return any(pos < limit for _, pos in self.groups.get(group, ()))
+        return any(pos < limit for _, pos, _ in self.groups.get(group, ()))
 
     def families(self, prefix: str) -> dict[str, list[Hit]]:
         return dict(self.families_of.get(prefix, {}))
 
 
 def _first(hits: list[Hit]) -> int:
-    return min(pos for _, pos in hits)
+    return min(pos for _, pos, _ in hits)
 
 
-def _reason(group: str, hits: list[Hit]) -> str:
-    terms = list(dict.fromkeys(term for term, _ in hits))
-    return f"{group}: {', '.join(terms[:4])}"
+def _reason(ev: _Evidence, group: str, hits: list[Hit]) -> str:
+    """``group: the words that fired`` (as they read in the item, lower-cased)."""
+    words = ev.words
+    said = dict.fromkeys(" ".join(words[start:end]) or term for term, start, end in hits)
+    return f"{group}: {', '.join(list(said)[:4])}"
 
 
 def classify(item: FeedItem, watchlist: Watchlist) -> Match:
@@ -113,6 +116,9 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
     pledges = _pledges(ev, c, tracked, kind, event)
     if any(law.level == "federal" for law in laws):
         places = _with_federal(places)
+    if not places:
+        # "Governor signs SB 6280": the tracked bill says where.
+        places = tuple(dict.fromkeys(law.jurisdiction for law in laws))
     if not places:
         # A statement about a pledge made to one jurisdiction (a national law, Congress).
         places = tuple(dict.fromkeys(
@@ -158,14 +164,14 @@ def _relevance(
         return False, 0.0
     for group in ("topic.strong", "topic.landmark", "topic.weak"):
         if ev.has(group):
-            reasons.append(_reason(group, ev.groups[group]))
+            reasons.append(_reason(ev, group, ev.groups[group]))
     for fam, hits in sorted(policy.items()):
-        reasons.append(_reason(f"policy.{fam}", hits))
+        reasons.append(_reason(ev, f"policy.{fam}", hits))
     for fam, hits in sorted(negative.items()):
-        reasons.append(_reason(f"negative.{fam}", hits))
+        reasons.append(_reason(ev, f"negative.{fam}", hits))
     for group in ("other_moratoria", "other_topics"):
         if ev.has(group):
-            reasons.append(_reason(group, ev.groups[group]))
+            reasons.append(_reason(ev, group, ev.groups[group]))
 
     score = sum(c.policy_weights[f] for f in policy)
     if any(ev.in_title(f"policy.{f}") for f in policy):
@@ -286,11 +292,11 @@ def _event(
             continue
         if rule.unless_families and policy.keys() & set(rule.unless_families):
             continue
-        rank = (2 if any(pos < title_len for _, pos in hits) else 1, -order)
+        rank = (2 if any(pos < title_len for _, pos, _ in hits) else 1, -order)
         if best is None or rank > best:
             best, chosen = rank, rule
     if chosen is not None:
-        reasons.append(_reason(f"event.{chosen.name}", present[chosen.name]))
+        reasons.append(_reason(ev, f"event.{chosen.name}", present[chosen.name]))
         return chosen.name, chosen.kind
     kind: Kind
     if tracked and "company_policy" in policy:

@@ -36,8 +36,9 @@ def term_words(term: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in words(term))
 
 
-# One found term: (term as written in the vocabulary, index of its first word).
-Hit = tuple[str, int]
+# One found term: (term as written in the vocabulary, index of its first word, index after
+# its last word).
+Hit = tuple[str, int, int]
 
 
 # A trie node is a pair: (word -> child node, labels of the terms that end here). Plain
@@ -76,11 +77,12 @@ class TermIndex:
         self._cased.setdefault(token, []).append((group, token))
         self._cased_lower.add(token.lower())
 
-    def scan(self, title: str, summary: str) -> tuple[dict[str, list[Hit]], int]:
-        """Every term in title and summary, grouped, and the title's length in words.
+    def scan(self, title: str, summary: str) -> tuple[dict[str, list[Hit]], int, list[str]]:
+        """Every term in title and summary, grouped; the title's length in words; the words.
 
-        Returns ``{group: [(term, first word index), ...]}``; summary words are numbered after
-        the title's, with one break between so that no term spans the two.
+        Returns ``{group: [(term, start, end), ...]}`` with word indexes into the returned
+        lower-case words; summary words come after the title's and one break, so that no term
+        spans the two.
         """
         lowered, title_len = _lower_words(title, summary)
         found: dict[str, list[Hit]] = {}
@@ -98,16 +100,16 @@ class TermIndex:
                 for group, term in labels:
                     hits = found.get(group)
                     if hits is None:
-                        found[group] = [(term, i)]
+                        found[group] = [(term, i, j)]
                     else:
-                        hits.append((term, i))
+                        hits.append((term, i, j))
                 if j >= n or not children:
                     break
                 node = children.get(lowered[j])
                 j += 1
         if maybe_cased:
             self._scan_cased(title, summary, title_len, found)
-        return found, title_len
+        return found, title_len, lowered
 
     def _scan_cased(
         self, title: str, summary: str, title_len: int, found: dict[str, list[Hit]]
@@ -115,7 +117,7 @@ class TermIndex:
         for base, text in ((0, title), (title_len + 1, summary)):
             for k, token in enumerate(words(text)):
                 for group, term in self._cased.get(token, ()):
-                    found.setdefault(group, []).append((term, base + k))
+                    found.setdefault(group, []).append((term, base + k, base + k + 1))
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+|\x00")
