@@ -29,6 +29,8 @@ class FeedState:
     backoff_reason: str | None
     items_seen: int
     name: str | None = None
+    every_seconds: float | None = None
+    requires: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,3 +139,21 @@ class BillView:
     first_seen: datetime
     updated_at: datetime
     actions: tuple[BillAction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryView:
+    """A relevant story and the outlets that reported it (for ``/news`` and ``/pledge``)."""
+
+    id: int
+    title: str
+    url: str
+    kind: str
+    event: str
+    companies: tuple[str, ...]
+    jurisdictions: tuple[str, ...]
+    pledges: tuple[str, ...]
+    published: datetime
+    source_count: int
+    # (outlet name, URL) of each reporting item, first reporter first.
+    sources: tuple[tuple[str, str], ...] = ()

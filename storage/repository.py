@@ -55,6 +55,7 @@ from storage.records import (
     IngestResult,
     NewItem,
     PendingDelivery,
+    StoryView,
     SubscriptionView,
     SuggestionView,
 )
@@ -679,6 +680,80 @@ class Repository:
                 return None
             return bill_view(row, await bill_actions(session, key))
 
+    # --- queries for commands ------------------------------------------------------------
+
+    async def recent_stories(
+        self,
+        *,
+        since: datetime,
+        company: str | None = None,
+        pledge_id: str | None = None,
+        limit: int = 10,
+        scan: int = 500,
+    ) -> list[StoryView]:
+        """Relevant stories published since ``since``, newest first, optionally about one
+        company or pledge. Lists live in JSON columns, so the filter runs here, over at
+        most ``scan`` recent stories."""
+        async with self._tx() as session:
+            rows = (
+                await session.scalars(
+                    select(Story)
+                    .where(Story.published >= since)
+                    .order_by(Story.published.desc(), Story.id.desc())
+                    .limit(scan)
+                )
+            ).all()
+            chosen = [
+                row
+                for row in rows
+                if (company is None or company in (row.companies or []))
+                and (pledge_id is None or pledge_id in (row.pledges or []))
+            ][:limit]
+            sources: dict[int, list[tuple[str, str]]] = {row.id: [] for row in chosen}
+            if chosen:
+                items = await session.execute(
+                    select(Item.story_id, Item.source_name, Item.feed_id, Item.url)
+                    .where(Item.story_id.in_(list(sources)))
+                    .order_by(Item.published, Item.id)
+                )
+                for story_id, source_name, feed_id, url in items:
+                    if story_id is not None:
+                        sources[story_id].append((source_name or feed_id, url))
+            return [
+                StoryView(
+                    id=row.id,
+                    title=row.title,
+                    url=row.url,
+                    kind=row.kind,
+                    event=row.event,
+                    companies=tuple(row.companies or ()),
+                    jurisdictions=tuple(row.jurisdictions or ()),
+                    pledges=tuple(row.pledges or ()),
+                    published=row.published,
+                    source_count=row.source_count,
+                    sources=tuple(sources[row.id]),
+                )
+                for row in chosen
+            ]
+
+    async def feed(self, feed_id: str) -> FeedState | None:
+        """One feed's stored state (``/feeds remove`` checks it exists and where it came from)."""
+        async with self._tx() as session:
+            row = await session.get(Feed, feed_id)
+            return None if row is None else _feed_state(row)
+
+    async def suggestion(self, suggestion_id: int) -> SuggestionView | None:
+        """One suggestion in any state."""
+        async with self._tx() as session:
+            found = (
+                await session.execute(
+                    select(PledgeSuggestion, Item.published)
+                    .outerjoin(Item, Item.id == PledgeSuggestion.item_id)
+                    .where(PledgeSuggestion.id == suggestion_id)
+                )
+            ).first()
+            return None if found is None else _suggestion_view(found[0], found[1])
+
 
 def _feed_state(row: Feed) -> FeedState:
     return FeedState(
@@ -699,6 +774,8 @@ def _feed_state(row: Feed) -> FeedState:
         backoff_reason=row.backoff_reason,
         items_seen=row.items_seen,
         name=row.name,
+        every_seconds=row.every_seconds,
+        requires=row.requires,
     )
 
 
