@@ -244,3 +244,6 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # Set before a send whose result is not yet recorded: after a crash it marks the one
+    # delivery whose message may exist without its id (see bot/delivery/webhook_sink.py).
+    sending_at: Mapped[datetime | None]
