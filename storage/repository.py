@@ -68,6 +68,7 @@ StoryChooser = Callable[[FeedItem, Match, Sequence[StoryCandidate]], int | None]
 AlertMaker = Callable[[int, FeedItem, Match], AlertDraft]
 
 SINK_TARGETS = ("console", "webhook")
+DIGEST_MODE = "digest"  # a subscription whose alerts go out once a day as one message
 
 
 def url_key(url: str) -> str:
@@ -753,6 +754,138 @@ class Repository:
                 )
             ).first()
             return None if found is None else _suggestion_view(found[0], found[1])
+
+    # --- delivery ------------------------------------------------------------------------
+
+    async def subscription_by_id(self, subscription_id: int) -> SubscriptionView | None:
+        async with self._tx() as session:
+            row = await session.get(Subscription, subscription_id)
+            return None if row is None else _subscription_view(row)
+
+    async def sending_mark(self, delivery_id: int) -> tuple[datetime | None, str | None]:
+        """When an unrecorded send of this delivery began (None if none), and its message id."""
+        async with self._tx() as session:
+            found = (
+                await session.execute(
+                    select(Delivery.sending_at, Delivery.message_id).where(
+                        Delivery.id == delivery_id
+                    )
+                )
+            ).first()
+            if found is None:
+                raise NotFoundError(f"no delivery #{delivery_id}")
+            return found[0], found[1]
+
+    async def mark_sending(self, delivery_ids: Sequence[int], *, at: datetime) -> None:
+        """Mark sends as begun; an earlier mark is kept (it bounds where to look after a crash)."""
+        async with self._tx() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(list(delivery_ids)), Delivery.sending_at.is_(None))
+                .values(sending_at=at)
+            )
+
+    async def clear_sending(self, delivery_ids: Sequence[int]) -> None:
+        """The send was refused outright: no message exists, so nothing is in doubt."""
+        async with self._tx() as session:
+            await session.execute(
+                update(Delivery).where(Delivery.id.in_(list(delivery_ids))).values(sending_at=None)
+            )
+
+    async def record_message(self, delivery_ids: Sequence[int], message_id: str) -> None:
+        """Keep the id of a message as soon as it exists, before the delivery is marked sent."""
+        async with self._tx() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(list(delivery_ids)))
+                .values(message_id=message_id, sending_at=None)
+            )
+
+    async def sent_messages(
+        self, target: str, alert_keys: Sequence[str]
+    ) -> list[tuple[AlertView, str]]:
+        """The earlier alerts among ``alert_keys`` sent to ``target``, with their message ids
+        (a bill's stage change edits them)."""
+        if not alert_keys:
+            return []
+        async with self._tx() as session:
+            rows = await session.execute(
+                select(Alert, Delivery.message_id)
+                .join(Delivery, Delivery.alert_id == Alert.id)
+                .where(
+                    Alert.key.in_(list(alert_keys)),
+                    Delivery.target == target,
+                    Delivery.state == "sent",
+                    Delivery.message_id.is_not(None),
+                )
+                .order_by(Alert.created_at, Alert.id)
+            )
+            return [(_alert_view(alert), str(message_id)) for alert, message_id in rows]
+
+    async def hold_for_digest(self, delivery_id: int) -> bool:
+        """Park a pending delivery of a digest subscription for its daily digest."""
+        async with self._tx() as session:
+            result = await session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == delivery_id,
+                    Delivery.state == "pending",
+                    Delivery.subscription_id.in_(
+                        select(Subscription.id).where(Subscription.mode == DIGEST_MODE)
+                    ),
+                )
+                .values(state="digest")
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    async def digest_batches(self) -> list[tuple[SubscriptionView, list[PendingDelivery]]]:
+        """Each active digest subscription with its waiting deliveries, oldest alert first.
+        A delivery still pending for a digest subscription waits here too."""
+        async with self._tx() as session:
+            rows = await session.execute(
+                select(Delivery, Alert, Subscription)
+                .join(Alert, Alert.id == Delivery.alert_id)
+                .join(Subscription, Subscription.id == Delivery.subscription_id)
+                .where(
+                    Subscription.mode == DIGEST_MODE,
+                    Subscription.paused.is_(False),
+                    Delivery.state.in_(("digest", "pending")),
+                )
+                .order_by(Subscription.id, Alert.created_at, Alert.id, Delivery.id)
+            )
+            batches: dict[int, tuple[SubscriptionView, list[PendingDelivery]]] = {}
+            for d, a, sub in rows:
+                items = batches.setdefault(sub.id, (_subscription_view(sub), []))[1]
+                items.append(
+                    PendingDelivery(
+                        id=d.id,
+                        target=d.target,
+                        subscription_id=d.subscription_id,
+                        attempts=d.attempts,
+                        nonce=d.nonce,
+                        message_id=d.message_id,
+                        alert=_alert_view(a),
+                        next_attempt_at=d.next_attempt_at,
+                        mention_role_id=sub.mention_role_id,
+                    )
+                )
+            return list(batches.values())
+
+    async def mark_digest_sent(
+        self, delivery_ids: Sequence[int], *, message_id: str | None, at: datetime
+    ) -> None:
+        async with self._tx() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(list(delivery_ids)))
+                .values(
+                    state="sent",
+                    message_id=message_id,
+                    sent_at=at,
+                    sending_at=None,
+                    last_error=None,
+                )
+            )
 
 
 def _feed_state(row: Feed) -> FeedState:
