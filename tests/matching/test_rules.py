@@ -105,6 +105,10 @@ def test_a_strong_legal_signal_outweighs_a_veto_context(watchlist: Watchlist) ->
         ("Microsoft improves speech recognition", "The new model cuts errors."),
         ("Amazon faces antitrust lawsuit", "The FTC says the company is a monopoly."),
         ("Police deploy facial recognition cameras at festival", "Cameras are installed at gates."),
+        ("Facial recognition works fine in the dark", "The update improves low-light matching."),
+        ("Police used facial recognition in murder investigation", "Detectives found a suspect."),
+        ("Facial recognition led to suspect; arrest warrant issued", "Officers made the arrest."),
+        ("Drivers face fines under new phone law", "Governor signs the ban into law."),
     ],
 )
 def test_shared_words_without_facial_recognition_policy_are_irrelevant(
