@@ -48,21 +48,27 @@ async def track_bill(
         return []
     is_new = row is None
     if row is None:
-        row = Bill(
-            key=record.key,
-            jurisdiction=record.jurisdiction,
-            session=record.session,
-            identifier=record.identifier,
-            title=record.title,
-            url=record.url,
-            stage=None,
-            source=source,
-            tracked_id=law_id,
-            first_seen=now,
-            updated_at=now,
+        # Insert-or-nothing: another writer may have created it since we looked.
+        await session.execute(
+            insert(session, Bill)
+            .values(
+                key=record.key,
+                jurisdiction=record.jurisdiction,
+                session=record.session,
+                identifier=record.identifier,
+                title=record.title,
+                url=record.url,
+                stage=None,
+                source=source,
+                tracked_id=law_id,
+                first_seen=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing()
         )
-        session.add(row)
-        await session.flush()
+        row = await session.get(Bill, record.key, populate_existing=True)
+        if row is None:  # pragma: no cover - the insert or the other writer made it
+            raise RuntimeError(f"bill {record.key} vanished")
     elif law_id and not row.tracked_id:
         row.tracked_id = law_id
     if record.title and record.title != record.identifier:

@@ -24,7 +24,7 @@ from bot.domain.pledges import Signal, pledge_state, signals_for, suggested_stat
 from bot.domain.stories import StoryCandidate, find_story
 from bot.domain.types import FeedItem, Match
 from bot.domain.watchlist import Watchlist
-from bot.errors import FeedError
+from bot.errors import FeedError, StorageError
 from bot.ingest.backoff import next_attempt_delay
 from bot.ingest.fetch import Fetcher
 from bot.ingest.parse import parse_feed
@@ -100,6 +100,9 @@ class Poller:
         self._sinks = tuple(sinks)
         self._jitter = jitter
         self._limit = asyncio.Semaphore(max_concurrent)
+        # Fetching runs concurrently; storing does not: two feeds carrying one event must
+        # see each other's story, or the event would be announced twice.
+        self._store_lock = asyncio.Lock()
         self._secrets = settings.secret_values()
         self._pledges = {p.id: p for p in watchlist.pledges}
 
@@ -148,6 +151,12 @@ class Poller:
                 outcome = await self._fetch_and_store(feed, state)
             except FeedError as exc:
                 outcome = await self._failed(feed, exc)
+            except StorageError as exc:
+                # Not the feed's fault: no backoff on it. Reported, and the cycle goes on.
+                log.error(
+                    "storing a feed's items failed", extra={"feed": feed.id, "error": str(exc)}
+                )
+                outcome = FeedOutcome(feed.id, "failed", error=f"store: {exc}"[:500])
         return replace(outcome, seconds=time.perf_counter() - started)
 
     async def _fetch_and_store(self, feed: FeedConfig, state: FeedState | None) -> FeedOutcome:
@@ -172,17 +181,19 @@ class Poller:
             now=now,
             base_url=result.final_url,
         )
-        entries = await self._track([(item, self.classify(item)) for item in items], now)
-        stored = await self._repo.ingest(
-            feed.id,
-            entries,
-            now=now,
-            story_window=STORY_WINDOW,
-            choose_story=choose_story,
-            make_alert=self._alert_for,
-            sinks=self._sinks,
-            bill_source=BILL_SOURCES.get(feed.format, "text"),
-        )
+        classified = [(item, self.classify(item)) for item in items]
+        async with self._store_lock:
+            now = self._clock()
+            stored = await self._repo.ingest(
+                feed.id,
+                await self._track(classified, now),
+                now=now,
+                story_window=STORY_WINDOW,
+                choose_story=choose_story,
+                make_alert=self._alert_for,
+                sinks=self._sinks,
+                bill_source=BILL_SOURCES.get(feed.format, "text"),
+            )
         await self._succeeded(feed, now, result.etag, result.last_modified)
         status: Status = "new" if stored.new_items else "unchanged"
         log.info(

@@ -183,3 +183,50 @@ async def test_backoff_skips_a_failing_feed_until_its_time(
     assert "backing off until" in (skipped.error or "")
     assert len(feeds.hits["down.xml"]) == 1
     assert failed.next_attempt_at is not None
+
+
+def rss(title: str, link: str, outlet: str) -> bytes:
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{outlet}</title>'
+        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
+        "<pubDate>Tue, 18 May 2021 20:15:00 GMT</pubDate></item></channel></rss>"
+    ).encode()
+
+
+async def test_two_feeds_with_one_event_in_one_cycle_make_one_story_and_one_alert(
+    feeds: Feeds, settings: Settings
+) -> None:
+    feeds.bodies["a.xml"] = rss(
+        "Amazon extends Rekognition moratorium indefinitely", "https://a.example/1", "Wire A"
+    )
+    feeds.bodies["b.xml"] = rss(
+        "Amazon extends its Rekognition moratorium indefinitely", "https://b.example/2", "Paper B"
+    )
+    write_feeds(
+        settings.pledgewatch_feeds,
+        ("news-a", feeds.url("a.xml"), "news", "rss"),
+        ("news-b", feeds.url("b.xml"), "news", "rss"),
+        (
+            "bills-a",
+            feeds.serve_fixture("c1.json", "congress_bill_list.json"),
+            "legislative",
+            "congress",
+        ),
+        (
+            "bills-b",
+            feeds.serve_fixture("c2.json", "congress_bill_list.json"),
+            "legislative",
+            "congress",
+        ),
+    )
+    async with open_app(settings) as app:
+        report = await app.poller.poll_all(app.feeds)
+        assert "failed" not in {o.status for o in report.outcomes}
+        alerts = [d.alert for d in await app.repo.pending_deliveries(now=None)]
+    news = [a for a in alerts if a.kind == "news"]
+    assert len(news) == 1
+    names = {news[0].payload["source"], *(o["name"] for o in news[0].payload["also_reported_by"])}
+    assert names == {"Wire A", "Paper B"}
+    new_bills = [a.payload["key"] for a in alerts if a.kind == "new_bill"]
+    assert len(new_bills) == len(set(new_bills))
+    assert "us-118-s-681" in new_bills
