@@ -109,21 +109,11 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
         )
 
     event, kind = _event(ev, c, policy, tracked, reasons)
-    laws = _laws(ev, c, bill_ids, places, published, event, reasons)
+    laws = _laws(ev, c, bill_ids, places, published, reasons)
     if not bill_ids and event in _STAGE_EVENTS:
-        inferred = _inferred_bill_ids(ev, laws, reasons)
-        bill_ids = inferred
+        bill_ids = _inferred_bill_ids(ev, laws, reasons)
     pledges = _pledges(ev, c, tracked, kind, event)
-    if any(law.level == "federal" for law in laws):
-        places = _with_federal(places)
-    if not places:
-        # "Governor signs SB 6280": the tracked bill says where.
-        places = tuple(dict.fromkeys(law.jurisdiction for law in laws))
-    if not places:
-        # A statement about a pledge made to one jurisdiction (a national law, Congress).
-        places = tuple(dict.fromkeys(
-            code for code in (c.pledge_jurisdiction.get(p) for p in pledges) if code
-        ))
+    places = _places_from_links(c, places, laws, pledges)
     if pledges:
         reasons.append(f"pledges: {', '.join(pledges)}")
     return Match(
@@ -131,6 +121,22 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
         event=event, score=_squash(raw), reasons=tuple(reasons),
         pledges=pledges, bills=tuple(law.id for law in laws),
     )
+
+
+def _places_from_links(
+    c: Compiled, places: tuple[str, ...], laws: tuple[Law, ...], pledges: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Places the item names, completed from the tracked laws and pledges it concerns."""
+    if any(law.level == "federal" for law in laws):
+        places = _with_federal(places)
+    if not places:
+        # "Governor signs SB 6280": the tracked bill says where.
+        places = tuple(dict.fromkeys(law.jurisdiction for law in laws))
+    if not places:
+        # A statement about a pledge made to one jurisdiction (a national law, Congress).
+        codes = (c.pledge_jurisdiction.get(p) for p in pledges)
+        places = tuple(dict.fromkeys(code for code in codes if code))
+    return places
 
 
 def _squash(raw: float) -> float:
@@ -339,7 +345,6 @@ def _laws(
     bill_ids: tuple[str, ...],
     places: tuple[str, ...],
     published: date | None,
-    event: str,
     reasons: list[str],
 ) -> tuple[Law, ...]:
     chosen: dict[str, Law] = {}
