@@ -1,0 +1,316 @@
+"""The Discord bot: an AutoShardedBot built with every service injected.
+
+``setup_hook`` loads one cog per area (a cog that fails stops the start), syncs the slash
+commands only when they changed, and starts the scheduler inside the running loop: the feed
+jobs, the outbox dispatcher with the Discord sink, and the pledge deadline reminders.
+``close`` stops them. ``DISCORD_API_BASE`` alone redirects it, REST and gateway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import aiohttp
+import discord
+import yarl
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.config import FeedConfig
+from bot.delivery.discord_sink import BotSink
+from bot.delivery.dispatch import Dispatcher
+from bot.domain.watchlist import Watchlist
+from bot.errors import ConfigError, PledgeWatchError
+from bot.exts.errors import PledgeWatchTree
+from bot.ingest.pipeline import Poller
+from bot.reminders import ReminderService
+from bot.scheduling import schedule_every, schedule_feeds
+from bot.settings import Settings
+from storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = (
+    "bot.exts.about",
+    "bot.exts.pledges",
+    "bot.exts.bills",
+    "bot.exts.news",
+    "bot.exts.subscriptions",
+    "bot.exts.feeds",
+)
+
+
+class StartupError(PledgeWatchError):
+    """The bot cannot start as configured (a cog failed to load, commands failed to sync)."""
+
+
+def real_now() -> datetime:
+    """Wall-clock time for the scheduler, which always runs in real time."""
+    return datetime.now(UTC)
+
+
+class PledgeWatchBot(commands.AutoShardedBot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        repo: Repository,
+        watchlist: Watchlist,
+        poller: Poller,
+        feeds: Sequence[FeedConfig],
+        http_session: aiohttp.ClientSession,
+        scheduler: AsyncIOScheduler,
+        clock: Callable[[], datetime],
+        sync_state: Path,
+        extensions: Sequence[str] = EXTENSIONS,
+        **options: Any,
+    ) -> None:
+        # Interactions arrive whatever the intents; guilds keeps the channel and role cache.
+        options.setdefault("intents", discord.Intents(guilds=True))
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            tree_cls=PledgeWatchTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.settings = settings
+        self.repo = repo
+        self.watchlist = watchlist
+        self.poller = poller
+        self.feeds = list(feeds)
+        self.http_session = http_session
+        self.scheduler = scheduler
+        self.clock = clock
+        self.sync_state = CommandSyncState(sync_state)
+        self.extension_names = tuple(extensions)
+        self.reminders = ReminderService(repo, watchlist, clock, sinks=("discord",))
+        self.dispatcher: Dispatcher | None = None
+        self.sink: BotSink | None = None
+        self.synced: bool | None = None  # whether the last start synced the commands
+
+    # --- redirection (DISCORD_API_BASE) ------------------------------------------------
+
+    async def login(self, token: str) -> None:
+        if self.settings.discord_api_base:
+            Route.BASE = self.settings.discord_api_base.rstrip("/")
+        await super().login(token)
+
+    async def launch_shards(self) -> None:
+        # discord.py reconnects to DEFAULT_GATEWAY after INVALID_SESSION or a failed RESUME,
+        # and skips GET /gateway/bot when the shard count is given: a redirected bot asks
+        # the redirected API for its gateway and points the fallback there too.
+        if self.settings.discord_api_base and not self.is_closed():
+            count, url, _limits = await self.http.get_bot_gateway()
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+            if self.shard_count is None:
+                self.shard_count = count
+        await super().launch_shards()
+
+    # --- start and stop ----------------------------------------------------------------
+
+    async def setup_hook(self) -> None:
+        for name in self.extension_names:
+            try:
+                await self.load_extension(name)
+            except commands.ExtensionError as exc:
+                cause = exc.__cause__ or exc
+                raise StartupError(
+                    f"the {name} commands failed to load, so the bot did not start: "
+                    f"{type(cause).__name__}: {cause}"
+                ) from exc
+        self.synced = await self.sync_commands()
+        await self.start_background()
+
+    async def sync_commands(self) -> bool:
+        """Sync to DISCORD_GUILD_ID (development) or globally, only when the commands
+        changed since the last sync to that scope. Returns whether it synced."""
+        guild_id = self.settings.discord_guild_id
+        guild = discord.Object(guild_id) if guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = [c.to_dict(self.tree) for c in self.tree.get_commands(guild=guild)]
+        scope = f"{self.application_id}:{guild_id or 'global'}"
+        digest = command_digest(payload)
+        if self.sync_state.get(scope) == digest:
+            log.info("slash commands unchanged: not syncing", extra={"scope": scope})
+            return False
+        try:
+            await self.tree.sync(guild=guild)
+        except discord.Forbidden as exc:
+            raise StartupError(
+                f"Discord refused the command sync to guild {guild_id}: invite the bot with "
+                "the applications.commands scope there, or unset DISCORD_GUILD_ID"
+            ) from exc
+        self.sync_state.put(scope, digest)
+        log.info("slash commands synced", extra={"scope": scope, "count": len(payload)})
+        return True
+
+    async def start_background(self) -> None:
+        sink = BotSink(self, self.repo, clock=self.clock)
+        self.sink = sink
+        self.dispatcher = Dispatcher(
+            self.repo, {"discord": sink}, self.clock, on_paused=sink.on_paused
+        )
+        now = real_now()
+        feeds = self.feeds + await user_feeds(self.repo, {f.id for f in self.feeds})
+        schedule_feeds(self.scheduler, self.poller, feeds, now=now)
+        schedule_every(
+            self.scheduler,
+            "dispatch",
+            self.dispatcher.run_once,
+            self.settings.pledgewatch_dispatch_every,
+            now=now,
+        )
+        await self.reminders.run_due()  # any the process missed while it was down
+        await self.reminders.schedule(self.scheduler)
+        self.scheduler.start()
+        log.info("scheduler started", extra={"jobs": len(self.scheduler.get_jobs())})
+
+    async def close(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)  # cancels running jobs: they roll back
+            await asyncio.sleep(0)
+        if self.sink is not None:
+            await self.sink.drain()  # a pause notice being posted
+        await super().close()
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        return None  # slash commands only: no prefix commands to look for
+
+
+async def user_feeds(repo: Repository, known: set[str]) -> list[FeedConfig]:
+    """Feeds added with ``/feeds add`` (kept in the store), as configs to schedule."""
+    out = []
+    for state in (await repo.feed_states()).values():
+        if state.origin != "user" or state.id in known or not state.enabled:
+            continue
+        try:
+            out.append(
+                FeedConfig.model_validate(
+                    {
+                        "id": state.id,
+                        "url": state.url,
+                        "kind": state.kind,
+                        "format": state.format,
+                        "every": state.every_seconds or 900,
+                        "name": state.name,
+                        "requires": state.requires,
+                    }
+                )
+            )
+        except ValueError as exc:
+            log.warning("stored feed is invalid", extra={"feed": state.id, "error": str(exc)})
+    return out
+
+
+# --- command sync state ---------------------------------------------------------------------
+
+
+def command_digest(payload: list[dict[str, Any]]) -> str:
+    ordered = sorted(payload, key=lambda c: (c.get("type", 1), c["name"]))
+    text = json.dumps(ordered, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def sync_state_path(database_url: str) -> Path:
+    """Beside the SQLite file; in the working directory for other databases."""
+    for prefix in ("sqlite:///", "sqlite+aiosqlite:///"):
+        if database_url.startswith(prefix):
+            path = database_url[len(prefix) :].split("?", 1)[0]
+            if path and path != ":memory:":
+                return Path(path).with_suffix(".commands.json")
+    return Path("pledgewatch.commands.json")
+
+
+class CommandSyncState:
+    """The digest of the commands last synced to each scope, in a small JSON file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _read(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning("command sync state unreadable: syncing", extra={"error": str(exc)})
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def get(self, scope: str) -> str | None:
+        return self._read().get(scope)
+
+    def put(self, scope: str, digest: str) -> None:
+        data = self._read()
+        data[scope] = digest
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        try:
+            tmp.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError as exc:  # the next start syncs again: harmless
+            log.warning("could not save command sync state", extra={"error": str(exc)})
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+async def run_bot(
+    settings: Settings,
+    *,
+    out: TextIO = sys.stdout,
+    feeds_path: Path | None = None,
+    ready: Callable[[PledgeWatchBot], object] | None = None,
+) -> int:
+    """Build the bot from the composition root and run it until SIGINT or SIGTERM."""
+    from bot.app import open_app, utc_now
+    from bot.scheduling import build_scheduler
+
+    token = settings.secret("DISCORD_TOKEN")
+    if not token:
+        raise ConfigError("DISCORD_TOKEN is not set")
+    async with open_app(settings, feeds_path=feeds_path, clock=utc_now) as app:
+        bot = PledgeWatchBot(
+            settings=settings,
+            repo=app.repo,
+            watchlist=app.watchlist,
+            poller=app.poller,
+            feeds=app.feeds,
+            http_session=app.http,
+            scheduler=build_scheduler(),
+            clock=app.clock,
+            sync_state=sync_state_path(settings.database_url),
+        )
+        if ready is not None:
+            ready(bot)
+        loop = asyncio.get_running_loop()
+        stopping: list[asyncio.Task[None]] = []
+        signals = (signal.SIGINT, signal.SIGTERM)
+        for sig in signals:
+            loop.add_signal_handler(sig, lambda: stopping.append(loop.create_task(bot.close())))
+        try:
+            out.write("Connecting to Discord. Ctrl+C stops.\n")
+            out.flush()
+            await bot.start(token)
+        except discord.LoginFailure as exc:
+            raise ConfigError(f"Discord refused DISCORD_TOKEN: {exc}") from exc
+        finally:
+            for sig in signals:
+                loop.remove_signal_handler(sig)
+            await bot.close()
+            await asyncio.gather(*stopping)
+            out.write("Stopped.\n")
+    return 0
