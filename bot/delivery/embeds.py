@@ -566,3 +566,14 @@ def fit(embed: discord.Embed) -> discord.Embed:
         embed.remove_field(index)
         over = embed_size(embed) - TOTAL
     return embed
+
+
+def render_minimal(alert: AlertView) -> discord.Embed:
+    """A bare embed (title and source link) for when Discord refuses the full one."""
+    p = alert.payload
+    url = p.get("url") or p.get("source_url")
+    title = p.get("title") or p.get("feed_name") or p.get("identifier") or label(alert.kind)
+    b = _Builder(alert.kind, title, url)
+    b.field("Source", link(p.get("source") or "source", url), inline=False)
+    b.footer("PledgeWatch", alert.created_at)
+    return b.done()
