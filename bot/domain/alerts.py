@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from bot.domain.types import FeedItem, Match
 
@@ -17,15 +17,7 @@ AlertKind = Literal[
     "bill_stage",
     "feed_health",
 ]
-ALERT_KINDS: tuple[str, ...] = (
-    "news",
-    "pledge_signal",
-    "pledge_status",
-    "pledge_deadline",
-    "new_bill",
-    "bill_stage",
-    "feed_health",
-)
+ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)
 
 LOW, NORMAL, HIGH = 1, 2, 3
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from bot.domain.types import BillAction, BillRecord
 from bot.domain.watchlist import Law
@@ -30,19 +30,7 @@ Stage = Literal[
     "withdrawn",
     "expired",
 ]
-STAGES: tuple[Stage, ...] = (
-    "introduced",
-    "in_committee",
-    "reported",
-    "passed_one_chamber",
-    "passed_both",
-    "sent_to_executive",
-    "enacted",
-    "vetoed",
-    "failed",
-    "withdrawn",
-    "expired",
-)
+STAGES: tuple[Stage, ...] = get_args(Stage)
 # How far along a bill is; the ends that stop it (vetoed, failed, withdrawn, expired) are
 # not ranks: they hold until a later action moves the bill past its best rank.
 RANK: dict[str, int] = {

@@ -11,7 +11,7 @@ import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from bot.domain.types import Match
 from bot.domain.watchlist import HistoryEntry, Pledge
@@ -25,15 +25,7 @@ PledgeStatus = Literal[
     "reversed_or_disputed",
     "superseded",
 ]
-PLEDGE_STATUSES: tuple[PledgeStatus, ...] = (
-    "active",
-    "conditional",
-    "expired",
-    "extended",
-    "lifted",
-    "reversed_or_disputed",
-    "superseded",
-)
+PLEDGE_STATUSES: tuple[PledgeStatus, ...] = get_args(PledgeStatus)
 
 # Each history event of the fact sheet: the status it puts the pledge in, or None when it is
 # a note (a clarification, an implementation step, a disputed report). Every event name in
