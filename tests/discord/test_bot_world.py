@@ -6,9 +6,11 @@ and a server manager, and a started PledgeWatchBot over a real SQLite store.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import re
+import shutil
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +21,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import App, open_app
-from bot.discord_bot import EXTENSIONS, PledgeWatchBot, StartupError, sync_state_path
+from bot.discord_bot import (
+    EXTENSIONS,
+    PledgeWatchBot,
+    StartupError,
+    command_digest,
+    sync_state_path,
+)
 from bot.scheduling import build_scheduler
 from bot.settings import Settings
+from storage.engine import create_engine, upgrade
 from storage.repository import Repository
 from tests.conftest import Clock
 from tests.discord.harness import BotRunner
@@ -143,20 +152,64 @@ class World:
         return list(callback["data"]["choices"])
 
 
-@pytest.fixture
-async def world(
-    fake_discord: FakeDiscord, bots: BotRunner, tmp_path: Path, clock: Clock
+# The command payload of the first world's sync. Later worlds start with those commands
+# already registered (and the sync state saying so), as a restarted bot finds them: checking
+# the payload against Discord's spec takes a while, and the sync tests below do it.
+_SYNCED: list[list[dict[str, Any]]] = []
+
+
+def seed_commands(fake: FakeDiscord, bot: PledgeWatchBot) -> None:
+    if not _SYNCED:
+        return
+    fake.replace_commands(None, _SYNCED[0])
+    bot.sync_state.put(f"{fake.application_id}:global", command_digest(_SYNCED[0]))
+
+
+@pytest.fixture(scope="session", name="migrated_db")
+def migrated_db_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty, migrated SQLite file to copy: migrating afresh for each test is slow."""
+    path = tmp_path_factory.mktemp("template") / "pledgewatch.db"
+
+    async def migrate() -> None:
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(migrate())
+    return path
+
+
+@pytest.fixture(name="world_settings")
+def world_settings_fixture() -> dict[str, Any]:
+    """Settings the `world` bot starts with; a test overrides it with parametrize."""
+    return {}
+
+
+@pytest.fixture(name="world")
+async def world_fixture(
+    fake_discord: FakeDiscord,
+    bots: BotRunner,
+    tmp_path: Path,
+    clock: Clock,
+    migrated_db: Path,
+    world_settings: dict[str, Any],
 ) -> AsyncIterator[World]:
     guild = fake_discord.add_guild("Policy Watch")
     alerts = fake_discord.add_channel(guild, "alerts")
     other = fake_discord.add_channel(guild, "general")
     alice = fake_discord.add_member(guild, "alice")
     mod = fake_discord.add_member(guild, "mod", permissions=["manage_guild"])
-    settings = make_settings(tmp_path, fake_discord)
+    shutil.copyfile(migrated_db, tmp_path / "pledgewatch.db")
+    settings = make_settings(tmp_path, fake_discord, **world_settings)
     async with open_app(settings, clock=clock) as app:
         bot = build_bot(app, tmp_path)
+        seed_commands(fake_discord, bot)
         try:
             await bots.start(bot)
+            if not _SYNCED:
+                _SYNCED.append([c.to_dict(bot.tree) for c in bot.tree.get_commands()])
             yield World(fake_discord, guild, alerts, other, alice, mod, bot, app, clock)
         finally:
             await bot.close()  # before the store closes under its jobs
@@ -175,15 +228,24 @@ def text_of(message: FakeMessage) -> str:
 # --- start-up -------------------------------------------------------------------------------
 
 
-async def test_the_bot_starts_syncs_its_commands_and_schedules_its_jobs(world: World):
-    names = {c.name for c in world.fake.commands()}
+async def test_the_bot_starts_syncs_its_commands_and_schedules_its_jobs(
+    fake_discord: FakeDiscord, bots: BotRunner, tmp_path: Path, clock: Clock
+):
+    async with open_app(make_settings(tmp_path, fake_discord), clock=clock) as app:
+        bot = build_bot(app, tmp_path)
+        await bots.start(bot)
+        jobs = {job.id for job in bot.scheduler.get_jobs()}
+        running = bot.scheduler.running
+        await bot.close()
+
+    names = {c.name for c in fake_discord.commands()}
     assert names == {n.split()[0] for n in EXPECTED_COMMANDS}
-    assert [(scope, set(synced)) for scope, synced in world.fake.syncs] == [(None, names)]
-    assert world.bot.synced is True
-    jobs = {job.id for job in world.bot.scheduler.get_jobs()}
+    assert [(scope, set(synced)) for scope, synced in fake_discord.syncs] == [(None, names)]
+    assert bot.synced is True
     assert "dispatch" in jobs
-    assert world.bot.scheduler.running
-    managed = {c.name: c.default_member_permissions for c in world.fake.commands()}
+    assert running
+    assert not bot.scheduler.running
+    managed = {c.name: c.default_member_permissions for c in fake_discord.commands()}
     for name in ("subscribe", "unsubscribe", "feeds", "pledge-review"):
         assert managed[name] == "32", name  # Manage Server
     for name in ("pledge", "pledges", "bill", "bills", "news", "about", "subscriptions"):
@@ -246,7 +308,7 @@ async def test_the_redirected_bot_points_the_fallback_gateway_at_the_fake(world:
     from discord.gateway import DiscordWebSocket
     from discord.http import Route
 
-    assert Route.BASE == world.fake.url
+    assert world.fake.url == Route.BASE
     assert str(DiscordWebSocket.DEFAULT_GATEWAY) == world.fake.gateway_url
     await world.fake.invalidate_sessions()  # discord.py re-identifies through DEFAULT_GATEWAY
     await world.fake.wait_for_gateway("identify", 2)
@@ -269,7 +331,8 @@ def test_every_extension_imports_and_every_command_is_named_and_described():
         ]
         assert len(cogs) == 1, f"{name}: one cog per area"
         for command in cogs[0].__cog_app_commands__:
-            items = command.walk_commands() if isinstance(command, app_commands.Group) else [command]
+            group = isinstance(command, app_commands.Group)
+            items = command.walk_commands() if group else [command]
             assert 1 <= len(command.description) <= 100, command.qualified_name
             for leaf in items:
                 assert isinstance(leaf, app_commands.Command)
@@ -278,7 +341,7 @@ def test_every_extension_imports_and_every_command_is_named_and_described():
                 assert 1 <= len(leaf.description) <= 100, leaf.qualified_name
                 for param in leaf.parameters:
                     assert re.fullmatch(r"[-_a-z0-9]{1,32}", param.display_name)
-                    assert param.description and param.description != "…", (
-                        f"/{leaf.qualified_name} {param.display_name} has no description"
-                    )
+                    where = f"/{leaf.qualified_name} {param.display_name}"
+                    assert param.description, where
+                    assert param.description != "…", f"{where} has no description"
     assert seen == EXPECTED_COMMANDS
