@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -166,10 +167,10 @@ async def test_a_deleted_channel_pauses_its_subscription_after_one_404_and_admin
     world.fake.delete_channel(world.alerts)
     sink = world.sink()
     dispatcher = world.dispatcher(sink)
-    for _ in range(5):
+    for n in range(5):
         report = await dispatcher.run_once()
         world.fake.clock.advance(minutes=5)
-        await world.queue(news(10 + _))  # later alerts are not queued for a paused channel
+        await world.queue(news(10 + n))  # later alerts are not queued for a paused channel
     await sink.drain()
     assert len(posts_to(world, world.alerts.id, status=404)) == 1
     assert len(posts_to(world, world.alerts.id)) == 1
@@ -263,8 +264,28 @@ async def test_a_target_that_is_not_a_channel_is_refused(world: World) -> None:
     await world.subscribe(world.alerts)
     await world.queue(news(1))
     [delivery] = await world.store.pending_deliveries(now=None)
-    from dataclasses import replace
-
     with pytest.raises(DeliveryError) as info:
         await world.sink().send(replace(delivery, target="channel:abc"))
     assert info.value.permanent
+
+
+async def test_feed_health_notices_reach_subscribed_channels_when_failing_and_recovered(
+    world: World,
+) -> None:
+    await world.subscribe(world.alerts, companies=["ibm"], jurisdictions=["US-CA"])
+    for state in ("failing", "recovered"):
+        payload = {
+            "feed_id": "gnews",
+            "feed_name": "Google News <@&1> **fr**",
+            "state": state,
+            "error": "HTTP 500 from news.example" if state == "failing" else None,
+            "at": world.fake.clock().isoformat(),
+            "after_failures": 3,
+        }
+        await world.queue(AlertDraft(f"feed:gnews:{state}", "feed_health", 2, payload))
+    await world.drain(world.dispatcher(world.sink()))
+    failing, recovered = world.fake.messages(world.alerts)
+    assert failing.embeds[0]["title"].startswith("Feed failing: Google News <@\u200b&1>")
+    assert "HTTP 500" in failing.embeds[0]["fields"][0]["value"]
+    assert recovered.embeds[0]["title"].startswith("Feed recovered: Google News")
+    assert failing.embeds[0]["color"] != recovered.embeds[0]["color"]

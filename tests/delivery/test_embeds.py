@@ -24,6 +24,7 @@ from bot.delivery.embeds import (
     units,
 )
 from storage.records import AlertView
+from tests.fakediscord.limits import check_message
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 HOSTILE = (
@@ -139,6 +140,7 @@ def test_hostile_payloads_always_make_valid_embeds(
 ) -> None:
     embed = render_alert(alert(kind, payload_for(kind, title, summary, url)))
     assert problems(embed) == []
+    assert check_message({"embeds": [embed.to_dict()]}).paths == []  # the fake's own rules
     assert embed_size(embed) <= TOTAL
     assert embed.title
 
@@ -237,6 +239,7 @@ def test_digest_is_one_valid_embed_however_many_alerts(titles: list[str]) -> Non
     ]
     embed = render_digest(alerts, day=date(2026, 1, 5))
     assert problems(embed) == []
+    assert check_message({"embeds": [embed.to_dict()]}).paths == []
     assert_inert(wire(embed))
 
 
