@@ -13,7 +13,11 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 
 from bot.delivery.discord_sink import BotSink
 from bot.delivery.embeds import MessageParts, allowed_mentions, render_digest
@@ -23,6 +27,7 @@ from storage.repository import Repository
 log = logging.getLogger(__name__)
 
 DIGEST_HOUR_UTC = 13  # a working hour across the US, where most tracked laws are
+RETRY_AFTER = timedelta(minutes=15)  # a digest that failed for a transient reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +80,35 @@ async def send_digests(
         sent += 1
         alerts += len(ids)
     return DigestReport(sent=sent, alerts=alerts, failed=failed, paused=paused)
+
+
+def schedule_digests(
+    scheduler: BaseScheduler,
+    repo: Repository,
+    sink: BotSink,
+    *,
+    clock: Callable[[], datetime],
+    hour: int = DIGEST_HOUR_UTC,
+) -> None:
+    """Send digests daily at ``hour`` UTC; one that fails for a transient reason is tried
+    again every 15 minutes until it goes (a one-off job, so the daily slot never moves)."""
+
+    async def run() -> DigestReport:
+        report = await send_digests(repo, sink, clock=clock)
+        if report.failed:
+            scheduler.add_job(
+                run,
+                DateTrigger(run_date=clock() + RETRY_AFTER, timezone=UTC),
+                id="digest-retry",
+                name="digest retry",
+                replace_existing=True,
+            )
+        return report
+
+    scheduler.add_job(
+        run,
+        CronTrigger(hour=hour, minute=0, timezone=UTC),
+        id="digests",
+        name="daily digests",
+        replace_existing=True,
+    )

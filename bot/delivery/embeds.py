@@ -326,7 +326,7 @@ def _pledge_deadline(alert: AlertView, p: dict[str, Any]) -> discord.Embed:
     due = when(p.get("deadline"))
     text = line(p.get("pledge_title") or p.get("pledge_id"), 200)
     what = line(p.get("deadline_label") or "deadline", 200)
-    b.description(f"{text}\n{what.capitalize()} {due or line(p.get('deadline'), 40)}.")
+    b.description(f"{text}\n{what[:1].upper()}{what[1:]} {due or line(p.get('deadline'), 40)}.")
     b.field("Date", when(p.get("deadline"), "D"))
     if p.get("status"):
         b.field("Status", line(label(p["status"]), 60))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.delivery.digest import send_digests
+from bot.delivery.digest import schedule_digests, send_digests
 from storage.repository import Repository
 from tests.delivery.conftest import World, news
 
@@ -74,3 +76,21 @@ async def test_a_digest_to_a_deleted_channel_pauses_and_tells_the_admins_once(
     assert (first.paused, second.paused, second.sent) == (1, 0, 0)
     assert len(world.fake.messages(world.general)) == 1
     assert world.fake.count_status(404) == 1
+
+
+async def test_digests_run_daily_and_a_failed_one_is_retried(world: World) -> None:
+    await world.subscribe(world.alerts, mode="digest")
+    await world.queue(news(1))
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    schedule_digests(scheduler, world.store, world.sink(), clock=world.fake.clock, hour=13)
+    job = scheduler.get_job("digests")
+    assert str(job.trigger) == "cron[hour='13', minute='0']"
+    world.fake.set_outage(60)
+    failed = await job.func()
+    assert failed.failed == 1
+    retry = scheduler.get_job("digest-retry")
+    assert retry is not None
+    world.fake.clock.advance(minutes=15)
+    done = await retry.func()
+    assert done.sent == 1
+    assert len(world.fake.messages(world.alerts)) == 1
