@@ -37,7 +37,7 @@ from bot.delivery.embeds import (
     render_minimal,
     render_stage_update,
 )
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, NotFoundError
 from storage.records import PendingDelivery
 from storage.repository import Repository
 
@@ -117,7 +117,10 @@ class BotSink:
         """Create one message for these deliveries, at most once; returns its id."""
         if message_id is not None:
             return message_id  # posted and recorded by a run that stopped before the end
-        mark, recorded = await self._repo.sending_mark(delivery_ids[0])
+        try:
+            mark, recorded = await self._repo.sending_mark(delivery_ids[0])
+        except NotFoundError as exc:  # unsubscribed meanwhile: its deliveries are gone
+            raise DeliveryError(str(exc)) from exc
         if recorded is not None:
             return recorded
         if mark is not None and self._clock() - mark > NONCE_WINDOW:

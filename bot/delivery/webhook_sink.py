@@ -36,7 +36,7 @@ from typing import Any
 import aiohttp
 
 from bot.delivery.embeds import FOOTER, clip, render_message, render_minimal
-from bot.errors import ConfigError, DeliveryError
+from bot.errors import ConfigError, DeliveryError, NotFoundError
 from storage.records import PendingDelivery
 from storage.repository import Repository
 
@@ -110,7 +110,10 @@ class WebhookSink:
             raise DeliveryError(self._dead, permanent=True)
         if delivery.message_id is not None:
             return delivery.message_id
-        mark, recorded = await self._repo.sending_mark(delivery.id)
+        try:
+            mark, recorded = await self._repo.sending_mark(delivery.id)
+        except NotFoundError as exc:
+            raise DeliveryError(str(exc)) from exc
         if recorded is not None:
             return recorded  # posted and kept before a stop: never again
         parts = render_message(delivery.alert, mention_role_id=None)

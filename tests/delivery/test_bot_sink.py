@@ -289,3 +289,14 @@ async def test_feed_health_notices_reach_subscribed_channels_when_failing_and_re
     assert "HTTP 500" in failing.embeds[0]["fields"][0]["value"]
     assert recovered.embeds[0]["title"].startswith("Feed recovered: Google News")
     assert failing.embeds[0]["color"] != recovered.embeds[0]["color"]
+
+
+async def test_a_delivery_removed_by_unsubscribe_mid_run_is_skipped_quietly(world: World) -> None:
+    await world.subscribe(world.alerts)
+    await world.queue(news(1))
+    [delivery] = await world.store.pending_deliveries(now=None)
+    await world.store.unsubscribe(world.alerts.id)
+    with pytest.raises(DeliveryError) as info:
+        await world.sink().send(delivery)
+    assert not info.value.permanent
+    assert world.fake.messages(world.alerts) == []
