@@ -215,24 +215,48 @@ def _table(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[str]]) ->
 
 
 async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
+    """Poll and deliver until SIGINT or SIGTERM: as a Discord bot (DISCORD_TOKEN), through an
+    incoming webhook (DISCORD_WEBHOOK_URL alone), or to this console (neither)."""
+    from contextlib import AsyncExitStack
+
+    import aiohttp
+
+    from bot.delivery.sinks import Sink
+    from bot.delivery.webhook_sink import WebhookSink
     from bot.scheduling import build_scheduler, schedule_every, schedule_feeds
 
     mode = delivery_mode(settings)
-    if mode != "console":
-        raise PledgeWatchError(
-            f"{'DISCORD_TOKEN' if mode == 'discord' else 'DISCORD_WEBHOOK_URL'} is set, but "
-            "Discord delivery is not available in this version; unset it to print alerts here"
-        )
-    async with open_app(settings) as app:
+    if mode == "discord":
+        from bot.discord_bot import run_bot
+
         out.write(
-            "No DISCORD_TOKEN or DISCORD_WEBHOOK_URL is set: alerts will print to this console.\n"
+            "Mode: Discord bot (DISCORD_TOKEN is set): alerts go to subscribed channels and "
+            "slash commands answer.\n"
         )
+        return await run_bot(settings, out=out)
+    async with open_app(settings) as app, AsyncExitStack() as stack:
+        sinks: dict[str, Sink]
+        if mode == "webhook":
+            out.write(
+                "Mode: incoming webhook (DISCORD_WEBHOOK_URL is set, no DISCORD_TOKEN): alerts "
+                "post to the webhook's channel; there are no slash commands.\n"
+            )
+            # Discord's own session: the feed session's SSRF guard is for feed hosts.
+            session = await stack.enter_async_context(aiohttp.ClientSession())
+            url = settings.secret("DISCORD_WEBHOOK_URL") or ""
+            sinks = {"webhook": WebhookSink(session, url, clock=app.clock, repo=app.repo)}
+        else:
+            out.write(
+                "Mode: console (no DISCORD_TOKEN or DISCORD_WEBHOOK_URL is set): alerts will "
+                "print to this console.\n"
+            )
+            sinks = {"console": ConsoleSink(out)}
         for feed in app.feeds:
             reason = app.poller.skip_reason(feed)
             if reason and reason != "disabled":
                 out.write(f"notice: feed {feed.id} {reason}\n")
         out.flush()
-        dispatcher = app.dispatcher({"console": ConsoleSink(out)})
+        dispatcher = app.dispatcher(sinks)
         scheduler = build_scheduler()
         scheduled = schedule_feeds(scheduler, app.poller, app.feeds, now=utc_now())
         schedule_every(
@@ -252,6 +276,8 @@ async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
         try:
             await stop.wait()
         finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
             scheduler.shutdown(wait=False)
             out.write("Stopped.\n")
     return 0

@@ -29,6 +29,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import FeedConfig
+from bot.delivery.digest import schedule_digests
 from bot.delivery.discord_sink import BotSink
 from bot.delivery.dispatch import Dispatcher
 from bot.domain.watchlist import Watchlist
@@ -174,6 +175,7 @@ class PledgeWatchBot(commands.AutoShardedBot):
             self.settings.pledgewatch_dispatch_every,
             now=now,
         )
+        schedule_digests(self.scheduler, self.repo, sink, clock=self.clock)
         await self.reminders.run_due()  # any the process missed while it was down
         await self.reminders.schedule(self.scheduler)
         self.scheduler.start()
