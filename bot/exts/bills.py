@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.delivery.embeds import clip
+from bot.delivery.embeds import clip, escape
 from bot.domain.bills import STAGES
 from bot.errors import NotFoundError
 from bot.exts.cards import bill_card, bill_pages
@@ -42,7 +42,8 @@ class Bills(commands.Cog):
         view = find_bill(await self._views(), bill_id)
         if view is None:
             raise NotFoundError(
-                f"no tracked law or bill matches {clip(bill_id, 100)!r}. Try `/bills` for the list."
+                f"no tracked law or bill matches '{escape(clip(bill_id, 100))}'. "
+                "Try `/bills` for the list."
             )
         law = None
         if view.tracked:
@@ -78,19 +79,13 @@ class Bills(commands.Cog):
             views = [v for v in views if in_jurisdiction(v, jurisdiction)]
         if stage:
             views = [v for v in views if v.stage == stage]
-        title = "Laws and bills"
-        if jurisdiction:
-            title += f" in {jurisdiction}"
+        where = f" in {escape(jurisdiction)}" if jurisdiction else ""
         if stage:
-            title += f" at stage {stage.replace('_', ' ')}"
+            where += f" at stage {stage.replace('_', ' ')}"
         if not views:
-            await answer(
-                interaction,
-                content=f"No tracked law or bill matches ({title[len('Laws and bills') :]}).",
-                ephemeral=True,
-            )
+            await answer(interaction, content=f"No tracked law or bill{where}.", ephemeral=True)
             return
-        await send_pages(interaction, bill_pages(views, title=title))
+        await send_pages(interaction, bill_pages(views, title=f"Laws and bills{where}"))
 
     @bills.autocomplete("jurisdiction")
     async def jurisdiction_autocomplete(

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from yarl import URL
 
 from bot.config import FeedConfig, FeedFormat, FeedKind
-from bot.delivery.embeds import clip
+from bot.delivery.embeds import clip, escape
 from bot.errors import FeedError, NotFoundError
 from bot.exts.cards import feed_pages
 from bot.exts.common import InputError, answer, choices, in_guild
@@ -102,7 +102,7 @@ class Feeds(commands.Cog):
         try:
             await guard.check_url(URL(cfg.url))
         except FeedError as exc:
-            raise InputError(f"Refused {cfg.url}: {exc}") from exc
+            raise InputError(f"Refused {escape(cfg.url)}: {exc}") from exc
         if await self.bot.repo.feed(cfg.id) is not None:
             raise InputError(f"A feed with id `{cfg.id}` already exists; pick another id.")
         await self.bot.repo.add_feed(cfg)
@@ -127,7 +127,11 @@ class Feeds(commands.Cog):
         in_guild(interaction)
         state = await self.bot.repo.feed(feed_id)
         if state is None:
-            raise NotFoundError(f"no feed with id {clip(feed_id, 64)!r}. `/feeds list` shows them.")
+            raise NotFoundError(
+                f"no feed with id '{escape(clip(feed_id, 64))}'. `/feeds list` shows them."
+            )
+        if not state.enabled:
+            raise InputError(f"Feed `{state.id}` is already stopped.")
         await self.bot.repo.remove_feed(feed_id)
         job = self.bot.scheduler.get_job(f"feed:{feed_id}")
         if job is not None:

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.delivery.embeds import clip, label
+from bot.delivery.embeds import clip, escape, label, link
 from bot.errors import NotFoundError
 from bot.exts.cards import pledge_card, pledge_pages, suggestion_pages
 from bot.exts.common import InputError, answer, choices, in_guild
@@ -52,7 +52,7 @@ class Pledges(commands.Cog):
         if view is None:
             known = ", ".join(sorted({v.pledge.company for v in views}))
             raise NotFoundError(
-                f"no tracked pledge matches {clip(company, 100)!r}. Try one of: {known}."
+                f"no tracked pledge matches '{escape(clip(company, 100))}'. Try one of: {known}."
             )
         since = self.bot.clock() - NEWS_WINDOW
         news = await self.bot.repo.recent_stories(
@@ -150,7 +150,7 @@ class Pledges(commands.Cog):
             await self.bot.reminders.schedule(self.bot.scheduler)
             text = (
                 f"Confirmed #{decided.id}: `{decided.pledge_id}` is now "
-                f"**{label(decided.suggested_status)}** (source: <{decided.source_url}>). "
+                f"**{label(decided.suggested_status)}** ({link('source', decided.source_url)}). "
                 "Subscribed channels get the status change."
             )
         else:

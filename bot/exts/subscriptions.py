@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery.embeds import escape
 from bot.domain.alerts import ALERT_KINDS
 from bot.domain.types import COMPANY_IDS
 from bot.errors import NotFoundError
@@ -46,7 +47,7 @@ def pick(kind: str, given: Sequence[str], allowed: Sequence[str]) -> list[str]:
         elif hit not in out:
             out.append(hit)
     if unknown:
-        shown = ", ".join(repr(u[:40]) for u in unknown[:5])
+        shown = ", ".join(f"'{escape(u[:40])}'" for u in unknown[:5])
         valid = ", ".join(allowed) if len(allowed) <= 30 else "see the autocomplete list"
         raise InputError(f"Unknown {kind}: {shown}. Valid {kind}: {valid}.")
     return out

@@ -216,7 +216,7 @@ async def test_bills_with_no_match_says_so_privately(world: World):
     message = await world.reply("bills", {"jurisdiction": "Atlantis"})
 
     assert message.ephemeral
-    assert message.content.startswith("No tracked law or bill matches")
+    assert message.content == "No tracked law or bill in Atlantis."
 
 
 async def test_bills_jurisdiction_autocomplete_offers_known_places(world: World):

@@ -289,6 +289,7 @@ async def test_feeds_remove_disables_a_file_feed_and_deletes_an_added_one(world:
     added = await world.reply("feeds remove", {"id": "extra"}, member=world.mod)
     filed = await world.reply("feeds remove", {"id": "gnews-fr-police"}, member=world.mod)
     unknown = await world.reply("feeds remove", {"id": "nope"}, member=world.mod)
+    again = await world.reply("feeds remove", {"id": "gnews-fr-police"}, member=world.mod)
 
     assert added.content == "Removed feed `extra`."
     assert await world.repo.feed("extra") is None
@@ -298,6 +299,7 @@ async def test_feeds_remove_disables_a_file_feed_and_deletes_an_added_one(world:
     assert state is not None
     assert not state.enabled
     assert unknown.content.startswith("Not found: no feed with id 'nope'")
+    assert again.content == "Feed `gnews-fr-police` is already stopped."
 
 
 async def test_feeds_status_shows_failures_with_the_last_error(world: World):
@@ -314,9 +316,12 @@ async def test_feeds_status_shows_failures_with_the_last_error(world: World):
 
 
 async def test_feeds_remove_autocomplete_offers_enabled_feeds(world: World):
-    found = await world.choices("feeds remove", {"id": "gnews"}, "id")
+    found = await world.choices("feeds remove", {"id": "google"}, "id")
+    await world.reply("feeds remove", {"id": "gnews-fr-police"}, member=world.mod)
+    after = await world.choices("feeds remove", {"id": "google"}, "id")
 
-    assert found == []  # the file's feed is disabled in this world's feeds.yaml
+    assert [c["value"] for c in found] == ["gnews-fr-police"]
+    assert after == []
 
 
 # --- /pledge-review -------------------------------------------------------------------------

@@ -43,7 +43,7 @@ feeds:
     url: https://news.google.com/rss/search?q=%22facial+recognition%22+police
     kind: news
     every: 15m
-    enabled: false
+    requires: PLEDGEWATCH_TEST_UNSET_KEY  # enabled, never polled: no network
 """
 
 MANAGEMENT = [
