@@ -1,0 +1,113 @@
+"""How long the Discord bot takes to start, and to answer one slash command.
+
+Runs the real bot (real discord.py, real SQLite file, every cog) against the fake Discord
+on loopback, several times: building the app (migrations, watchlist), logging in with the
+first command sync, reaching READY, then /pledge amazon from injection to the answer in the
+channel. A second start on the same database shows the start without a sync. Reported as
+ratios against Discord's 3 s deadline for answering an interaction and a one-second goal
+for start-up.
+
+    .venv/bin/python bench/bot_startup.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402  (the harness's monkeypatch restores discord.py's globals)
+
+from bot.app import open_app  # noqa: E402
+from bot.discord_bot import PledgeWatchBot, sync_state_path  # noqa: E402
+from bot.scheduling import build_scheduler  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from tests.discord.harness import BotRunner  # noqa: E402
+from tests.fakediscord import FakeDiscord  # noqa: E402
+
+RUNS = 5
+INTERACTION_DEADLINE_S = 3.0
+STARTUP_GOAL_S = 1.0
+FEEDS = "feeds: []\n"
+
+
+async def one_run(tmp: Path) -> dict[str, float]:
+    times: dict[str, float] = {}
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        async with FakeDiscord() as fake:
+            guild = fake.add_guild("Bench")
+            channel = fake.add_channel(guild, "alerts")
+            member = fake.add_member(guild, "alice")
+            (tmp / "feeds.yaml").write_text(FEEDS, encoding="utf-8")
+            settings = Settings(
+                _env_file=None,  # type: ignore[call-arg]
+                discord_token=fake.token,
+                discord_api_base=fake.url,
+                database_url=f"sqlite:///{tmp / 'bench.db'}",
+                pledgewatch_feeds=tmp / "feeds.yaml",
+            )
+            runner = BotRunner(fake, monkeypatch)
+            for label in ("first start", "restart"):
+                started = time.perf_counter()
+                async with open_app(settings) as app:
+                    built = time.perf_counter()
+                    bot = PledgeWatchBot(
+                        settings=settings,
+                        repo=app.repo,
+                        watchlist=app.watchlist,
+                        poller=app.poller,
+                        feeds=app.feeds,
+                        http_session=app.http,
+                        scheduler=build_scheduler(),
+                        clock=app.clock,
+                        sync_state=sync_state_path(settings.database_url),
+                        guild_ready_timeout=0.01,
+                    )
+                    await runner.start(bot)
+                    ready = time.perf_counter()
+                    asked = time.perf_counter()
+                    interaction = fake.inject_slash_command(
+                        "pledge", {"company": "amazon"}, member=member, channel=channel
+                    )
+                    await interaction.wait_for_original()
+                    answered = time.perf_counter()
+                    await bot.close()
+                    await runner.stop_all()
+                times[f"{label}: app"] = built - started
+                times[f"{label}: login to ready"] = ready - built
+                times[f"{label}: total to ready"] = ready - started
+                times[f"{label}: /pledge answer"] = answered - asked
+            fake.verify()
+    finally:
+        monkeypatch.undo()
+    return times
+
+
+async def main() -> None:
+    runs = []
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            runs.append(await one_run(Path(tmp)))
+    print(f"{RUNS} runs, median (min to max), seconds:")
+    for key in runs[0]:
+        values = [r[key] for r in runs]
+        print(
+            f"  {key:32} {statistics.median(values):.3f} ({min(values):.3f} to {max(values):.3f})"
+        )
+    start = statistics.median(r["first start: total to ready"] for r in runs)
+    restart = statistics.median(r["restart: total to ready"] for r in runs)
+    answer = statistics.median(r["first start: /pledge answer"] for r in runs)
+    print(f"start to ready: {start / STARTUP_GOAL_S:.2f}x the one-second goal")
+    print(f"restart (no sync) to ready: {restart / STARTUP_GOAL_S:.2f}x the one-second goal")
+    print(f"/pledge answer: {answer / INTERACTION_DEADLINE_S:.3f}x Discord's 3 s deadline")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
