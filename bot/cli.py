@@ -278,7 +278,7 @@ async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
-            scheduler.shutdown(wait=False)
+            await scheduler.stop()
             out.write("Stopped.\n")
     return 0
 

@@ -23,7 +23,6 @@ from typing import Any, TextIO
 import aiohttp
 import discord
 import yarl
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
@@ -37,7 +36,7 @@ from bot.errors import ConfigError, PledgeWatchError
 from bot.exts.errors import PledgeWatchTree
 from bot.ingest.pipeline import Poller
 from bot.reminders import ReminderService
-from bot.scheduling import schedule_every, schedule_feeds
+from bot.scheduling import Scheduler, schedule_every, schedule_feeds
 from bot.settings import Settings
 from storage.repository import Repository
 
@@ -72,7 +71,7 @@ class PledgeWatchBot(commands.AutoShardedBot):
         poller: Poller,
         feeds: Sequence[FeedConfig],
         http_session: aiohttp.ClientSession,
-        scheduler: AsyncIOScheduler,
+        scheduler: Scheduler,
         clock: Callable[[], datetime],
         sync_state: Path,
         extensions: Sequence[str] = EXTENSIONS,
@@ -182,12 +181,24 @@ class PledgeWatchBot(commands.AutoShardedBot):
         log.info("scheduler started", extra={"jobs": len(self.scheduler.get_jobs())})
 
     async def close(self) -> None:
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)  # cancels running jobs: they roll back
-            await asyncio.sleep(0)
+        await self.scheduler.stop()  # running jobs finish before anything closes
         if self.sink is not None:
             await self.sink.drain()  # a pause notice being posted
         await super().close()
+        await self._stop_waiting_for_ready()
+
+    async def _stop_waiting_for_ready(self) -> None:
+        # discord.py waits guild_ready_timeout (2 s) after the last GUILD_CREATE before
+        # on_ready, in tasks that close() leaves running: a bot stopped during that wait
+        # would leave them pending for the loop's shutdown. End them here.
+        state = self._connection
+        tasks = [getattr(state, "_ready_task", None)]
+        tasks += list(getattr(state, "_ready_tasks", {}).values())
+        pending = [t for t in tasks if isinstance(t, asyncio.Task) and not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=1.0)
 
     async def on_message(self, message: discord.Message, /) -> None:
         return None  # slash commands only: no prefix commands to look for

@@ -34,8 +34,14 @@ class NotFoundError(PledgeWatchError):
 
 
 class DeliveryError(PledgeWatchError):
-    """An alert could not be delivered."""
+    """An alert could not be delivered.
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    ``permanent``: retrying this message cannot help (Discord refused it). ``target_lost``:
+    the destination itself is gone or closed to us (channel deleted, permission lost, webhook
+    revoked), so nothing more should be sent there.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, target_lost: bool = False) -> None:
         super().__init__(message)
-        self.permanent = permanent
+        self.permanent = permanent or target_lost
+        self.target_lost = target_lost

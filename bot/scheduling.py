@@ -3,11 +3,13 @@ loop by the caller; every job is ``async``, ``max_instances=1``, ``coalesce=True
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -20,11 +22,52 @@ log = logging.getLogger(__name__)
 MISFIRE_GRACE = 300
 
 
-def build_scheduler() -> AsyncIOScheduler:
-    return AsyncIOScheduler(
-        timezone=UTC,
-        job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": MISFIRE_GRACE},
-    )
+class DrainingExecutor(AsyncIOExecutor):  # type: ignore[misc]
+    """APScheduler's asyncio executor cancels running jobs at shutdown and returns at once, so
+    a job could still hold a database connection while the engine closes (a hang). This one
+    keeps them at shutdown; :meth:`Scheduler.stop` lets them finish first."""
+
+    def shutdown(self, wait: bool = True) -> None:
+        pass
+
+    async def drain(self, grace: float) -> None:
+        # Before start() the executor has no futures at all.
+        running = {f for f in getattr(self, "_pending_futures", ()) if not f.done()}
+        if not running:
+            return
+        _done, late = await asyncio.wait(running, timeout=grace)
+        for future in late:
+            future.cancel()
+        if late:
+            log.warning("jobs cancelled at shutdown", extra={"jobs": len(late)})
+            await asyncio.wait(late, timeout=grace)
+
+
+class Scheduler(AsyncIOScheduler):  # type: ignore[misc]
+    """The app's scheduler: UTC, every job ``max_instances=1`` and ``coalesce=True``, and an
+    async :meth:`stop` that returns only when no job is running any more."""
+
+    def __init__(self) -> None:
+        self._draining = DrainingExecutor()
+        super().__init__(
+            timezone=UTC,
+            executors={"default": self._draining},
+            job_defaults={
+                "max_instances": 1,
+                "coalesce": True,
+                "misfire_grace_time": MISFIRE_GRACE,
+            },
+        )
+
+    async def stop(self, *, grace: float = 10.0) -> None:
+        """No new runs; running jobs get ``grace`` seconds, then are cancelled and awaited."""
+        if self.running:
+            self.shutdown(wait=False)
+        await self._draining.drain(grace)
+
+
+def build_scheduler() -> Scheduler:
+    return Scheduler()
 
 
 def schedule_feeds(

@@ -406,8 +406,10 @@ class Repository:
         if alert_id is None:
             return None
         targets: list[tuple[str, int | None]] = [(t, None) for t in sinks if t in SINK_TARGETS]
+        digest: set[int] = set()
         if "discord" in sinks:
             subs = (await session.scalars(select(Subscription))).all()
+            digest = {sub.id for sub in subs if sub.mode == DIGEST_MODE}
             targets += [
                 (f"channel:{sub.channel_id}", sub.id)
                 for sub in subs
@@ -420,7 +422,8 @@ class Repository:
                     alert_id=alert_id,
                     target=target,
                     subscription_id=subscription_id,
-                    state="pending",
+                    # A digest subscription's alerts wait for its daily digest.
+                    state="digest" if subscription_id in digest else "pending",
                     attempts=0,
                     next_attempt_at=now,
                     nonce=nonce_for(draft.key, target),
@@ -536,6 +539,15 @@ class Repository:
             row.mode, row.mention_role_id, row.created_by = mode, mention_role_id, created_by
             row.paused, row.paused_reason = False, None
             await session.flush()
+            # Alerts already waiting follow the new mode.
+            waiting, now_state = (
+                ("pending", "digest") if mode == DIGEST_MODE else ("digest", "pending")
+            )
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.subscription_id == row.id, Delivery.state == waiting)
+                .values(state=now_state)
+            )
             return _subscription_view(row)
 
     async def unsubscribe(self, channel_id: int) -> bool:
@@ -822,25 +834,8 @@ class Repository:
             )
             return [(_alert_view(alert), str(message_id)) for alert, message_id in rows]
 
-    async def hold_for_digest(self, delivery_id: int) -> bool:
-        """Park a pending delivery of a digest subscription for its daily digest."""
-        async with self._tx() as session:
-            result = await session.execute(
-                update(Delivery)
-                .where(
-                    Delivery.id == delivery_id,
-                    Delivery.state == "pending",
-                    Delivery.subscription_id.in_(
-                        select(Subscription.id).where(Subscription.mode == DIGEST_MODE)
-                    ),
-                )
-                .values(state="digest")
-            )
-            return bool(getattr(result, "rowcount", 0))
-
     async def digest_batches(self) -> list[tuple[SubscriptionView, list[PendingDelivery]]]:
-        """Each active digest subscription with its waiting deliveries, oldest alert first.
-        A delivery still pending for a digest subscription waits here too."""
+        """Each active digest subscription with its waiting deliveries, oldest alert first."""
         async with self._tx() as session:
             rows = await session.execute(
                 select(Delivery, Alert, Subscription)
@@ -849,7 +844,7 @@ class Repository:
                 .where(
                     Subscription.mode == DIGEST_MODE,
                     Subscription.paused.is_(False),
-                    Delivery.state.in_(("digest", "pending")),
+                    Delivery.state == "digest",
                 )
                 .order_by(Subscription.id, Alert.created_at, Alert.id, Delivery.id)
             )

@@ -1,8 +1,8 @@
 """Daily digests: a digest subscription's alerts wait and go out once a day as one message.
 
-The dispatcher never posts them: :class:`bot.delivery.discord_sink.BotSink` parks each one
-for the digest (``Repository.hold_for_digest``), and :func:`send_digests`, run by the
-scheduler once a day, posts one embed per subscription listing them with their sources.
+The dispatcher never sees them: the store creates a digest subscription's deliveries in the
+``digest`` state, and :func:`send_digests`, run by the scheduler once a day, posts one embed
+per subscription listing them with their sources.
 It goes through the same at-most-once path as single alerts (sending mark, nonce, the
 message id stored at once), so a crash mid-digest neither repeats nor drops it.
 """

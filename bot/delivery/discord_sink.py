@@ -87,10 +87,6 @@ class BotSink:
 
     async def send(self, delivery: PendingDelivery) -> str | None:
         channel_id = channel_id_of(delivery.target)
-        if delivery.subscription_id is not None and await self._repo.hold_for_digest(delivery.id):
-            # Not a failure: the row now waits for send_digests, and the dispatcher's retry
-            # bookkeeping on it is harmless.
-            raise DeliveryError("held for the daily digest")
         parts = render_message(delivery.alert, mention_role_id=delivery.mention_role_id)
         message_id = await self.post(
             channel_id,
@@ -144,7 +140,7 @@ class BotSink:
                 )
             except (discord.Forbidden, discord.NotFound) as exc:
                 await self._repo.clear_sending(delivery_ids)
-                raise DeliveryError(_why(exc), permanent=True) from exc
+                raise DeliveryError(_why(exc), target_lost=True) from exc
             except discord.DiscordServerError as exc:
                 raise DeliveryError(f"Discord is failing: {_why(exc)}") from exc
             except discord.HTTPException as exc:

@@ -69,8 +69,8 @@ class Dispatcher:
             try:
                 message_id = await sink.send(delivery)
             except DeliveryError as exc:
-                blocked.add(delivery.target)
-                if exc.permanent and delivery.subscription_id is not None:
+                if exc.target_lost and delivery.subscription_id is not None:
+                    blocked.add(delivery.target)
                     if await self._repo.pause_subscription(
                         delivery.subscription_id, reason=str(exc)
                     ):
@@ -78,9 +78,13 @@ class Dispatcher:
                         if self._on_paused is not None:
                             self._on_paused(delivery, str(exc))
                 elif exc.permanent:
+                    # This one message can never go; the ones after it still can.
+                    if exc.target_lost:
+                        blocked.add(delivery.target)
                     await self._repo.mark_undeliverable(delivery.id, error=str(exc))
                     failed += 1
                 else:
+                    blocked.add(delivery.target)
                     delay = next_attempt_delay(
                         delivery.attempts + 1, base=RETRY_BASE, ceiling=RETRY_CEILING
                     )

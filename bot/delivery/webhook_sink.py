@@ -173,7 +173,7 @@ class WebhookSink:
             reason = f"webhook answered {status}: {_error_text(text)}"
             if status in (401, 403, 404):
                 self._dead = f"the webhook was deleted or its token revoked ({reason})"
-                raise DeliveryError(self._dead, permanent=True)
+                raise DeliveryError(self._dead, target_lost=True)
             raise DeliveryError(reason, permanent=400 <= status < 500)
         await self._repo.clear_sending([delivery_id])
         raise DeliveryError(f"webhook still rate limited after {MAX_TRIES} tries")

@@ -49,7 +49,7 @@ async def test_sent_messages_are_those_sent_to_that_target(repo: Repository, clo
     assert await repo.sent_messages("channel:10", []) == []
 
 
-async def test_only_digest_subscriptions_are_held_and_batched(
+async def test_only_digest_subscriptions_wait_for_the_digest_and_are_batched(
     repo: Repository, clock: Clock
 ) -> None:
     now = await repo.subscribe(guild_id=1, channel_id=10, now=clock())
@@ -58,13 +58,21 @@ async def test_only_digest_subscriptions_are_held_and_batched(
     for n in (1, 2):
         await repo.queue_alert(news(n), now=clock.advance(seconds=1), sinks=["discord"])
     await repo.pause_subscription(paused.id, reason="gone")
-    by_sub = {d.id: d.subscription_id for d in await repo.pending_deliveries(now=None)}
-    held = {d: await repo.hold_for_digest(d) for d in by_sub}
-    assert {by_sub[d] for d, ok in held.items() if ok} == {daily.id}
-    assert not any(ok for d, ok in held.items() if by_sub[d] == now.id)
+    # The dispatcher sees only the immediate subscription's deliveries.
+    pending = await repo.pending_deliveries(now=None)
+    assert {d.subscription_id for d in pending} == {now.id}
     [(sub, waiting)] = await repo.digest_batches()
     assert sub.id == daily.id
     assert [d.alert.key for d in waiting] == ["story:1", "story:2"]
     await repo.mark_digest_sent([d.id for d in waiting], message_id="555", at=clock())
     assert await repo.digest_batches() == []
     assert [m for _, m in await repo.sent_messages("channel:11", ["story:1"])] == ["555"]
+
+
+async def test_switching_mode_moves_the_waiting_alerts(repo: Repository, clock: Clock) -> None:
+    await repo.subscribe(guild_id=1, channel_id=11, now=clock(), mode="digest")
+    await repo.queue_alert(news(1), now=clock(), sinks=["discord"])
+    assert await repo.pending_deliveries(now=None) == []
+    await repo.subscribe(guild_id=1, channel_id=11, now=clock(), mode="immediate")
+    assert [d.alert.key for d in await repo.pending_deliveries(now=None)] == ["story:1"]
+    assert await repo.digest_batches() == []
