@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -247,3 +248,5 @@ class Delivery(Base):
     # Set before a send whose result is not yet recorded: after a crash it marks the one
     # delivery whose message may exist without its id (see bot/delivery/webhook_sink.py).
     sending_at: Mapped[datetime | None]
+    # Sent, but its alert changed since (a story gained sources): the message wants an edit.
+    needs_edit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

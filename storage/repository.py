@@ -377,6 +377,16 @@ class Repository:
                 others.append({"name": source, "url": item.url})
                 payload["also_reported_by"] = others
                 alert.payload = payload  # reassign: JSON columns track assignment, not mutation
+                # Messages already posted for this story should say so too.
+                await session.execute(
+                    update(Delivery)
+                    .where(
+                        Delivery.alert_id == alert.id,
+                        Delivery.state == "sent",
+                        Delivery.message_id.is_not(None),
+                    )
+                    .values(needs_edit=True)
+                )
 
     async def queue_alert(
         self,
@@ -457,28 +467,8 @@ class Repository:
             if now is not None:
                 stmt = stmt.where(Delivery.next_attempt_at <= now)
             if targets is not None:
-                conditions = [
-                    Delivery.target.startswith("channel:")
-                    if t == "discord"
-                    else Delivery.target == t
-                    for t in targets
-                ]
-                stmt = stmt.where(or_(*conditions))
-            rows = (await session.execute(stmt)).all()
-            return [
-                PendingDelivery(
-                    id=d.id,
-                    target=d.target,
-                    subscription_id=d.subscription_id,
-                    attempts=d.attempts,
-                    nonce=d.nonce,
-                    message_id=d.message_id,
-                    alert=_alert_view(a),
-                    next_attempt_at=d.next_attempt_at,
-                    mention_role_id=role,
-                )
-                for d, a, role in rows
-            ]
+                stmt = stmt.where(_target_filter(targets))
+            return [_pending(d, a, role) for d, a, role in await session.execute(stmt)]
 
     async def mark_delivered(
         self, delivery_id: int, *, message_id: str | None, at: datetime
@@ -508,6 +498,29 @@ class Repository:
                 update(Delivery)
                 .where(Delivery.id == delivery_id)
                 .values(state="failed", attempts=Delivery.attempts + 1, last_error=error[:1000])
+            )
+
+    async def pending_edits(
+        self, *, targets: Sequence[str] | None = None, limit: int = 50
+    ) -> list[PendingDelivery]:
+        """Sent deliveries whose alert changed since (see ``needs_edit``), oldest first."""
+        async with self._tx() as session:
+            stmt = (
+                select(Delivery, Alert, Subscription.mention_role_id)
+                .join(Alert, Alert.id == Delivery.alert_id)
+                .outerjoin(Subscription, Subscription.id == Delivery.subscription_id)
+                .where(Delivery.state == "sent", Delivery.needs_edit.is_(True))
+                .order_by(Delivery.id)
+                .limit(limit)
+            )
+            if targets is not None:
+                stmt = stmt.where(_target_filter(targets))
+            return [_pending(d, a, role) for d, a, role in await session.execute(stmt)]
+
+    async def clear_edit(self, delivery_id: int) -> None:
+        async with self._tx() as session:
+            await session.execute(
+                update(Delivery).where(Delivery.id == delivery_id).values(needs_edit=False)
             )
 
     # --- subscriptions -------------------------------------------------------------------
@@ -851,19 +864,7 @@ class Repository:
             batches: dict[int, tuple[SubscriptionView, list[PendingDelivery]]] = {}
             for d, a, sub in rows:
                 items = batches.setdefault(sub.id, (_subscription_view(sub), []))[1]
-                items.append(
-                    PendingDelivery(
-                        id=d.id,
-                        target=d.target,
-                        subscription_id=d.subscription_id,
-                        attempts=d.attempts,
-                        nonce=d.nonce,
-                        message_id=d.message_id,
-                        alert=_alert_view(a),
-                        next_attempt_at=d.next_attempt_at,
-                        mention_role_id=sub.mention_role_id,
-                    )
-                )
+                items.append(_pending(d, a, sub.mention_role_id))
             return list(batches.values())
 
     async def mark_digest_sent(
@@ -990,4 +991,28 @@ def _suggestion_view(row: PledgeSuggestion, published: datetime | None) -> Sugge
         decided_by=row.decided_by,
         decided_at=row.decided_at,
         note=row.note,
+    )
+
+
+def _target_filter(targets: Sequence[str]) -> Any:
+    """Deliveries to these sinks: "discord" means every channel target."""
+    return or_(
+        *(
+            Delivery.target.startswith("channel:") if t == "discord" else Delivery.target == t
+            for t in targets
+        )
+    )
+
+
+def _pending(d: Delivery, a: Alert, mention_role_id: int | None) -> PendingDelivery:
+    return PendingDelivery(
+        id=d.id,
+        target=d.target,
+        subscription_id=d.subscription_id,
+        attempts=d.attempts,
+        nonce=d.nonce,
+        message_id=d.message_id,
+        alert=_alert_view(a),
+        next_attempt_at=d.next_attempt_at,
+        mention_role_id=mention_role_id,
     )

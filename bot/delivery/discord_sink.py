@@ -190,6 +190,30 @@ class BotSink:
             raise DeliveryError(f"history lookup failed: {exc}") from exc
         return None
 
+    async def edit(self, delivery: PendingDelivery) -> None:
+        """Re-render a posted alert that changed (a story gained sources). A message that is
+        gone or closed to us is left alone; a transient failure raises for a later retry."""
+        if delivery.message_id is None:
+            return
+        channel = self._client.get_partial_messageable(channel_id_of(delivery.target))
+        parts = render_message(delivery.alert, mention_role_id=delivery.mention_role_id)
+        try:
+            await asyncio.wait_for(
+                channel.get_partial_message(int(delivery.message_id)).edit(
+                    embed=parts.embed, allowed_mentions=discord.AllowedMentions.none()
+                ),
+                self._timeout,
+            )
+        except (discord.Forbidden, discord.NotFound) as exc:
+            log.info(
+                "a posted alert could not be updated",
+                extra={"target": delivery.target, "error": str(exc)},
+            )
+        except (discord.HTTPException, *_TRANSIENT) as exc:
+            raise DeliveryError(
+                f"edit failed: {_why(exc) if isinstance(exc, discord.HTTPException) else exc}"
+            ) from exc
+
     async def _edit_earlier(self, channel_id: int, delivery: PendingDelivery) -> None:
         """Show a bill's new stage on its earlier alerts in this channel. Best effort: a
         failed edit never holds back the post that already went out."""

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.delivery.sinks import Sink
+from bot.delivery.sinks import EditingSink, Sink
 from bot.errors import DeliveryError
 from bot.ingest.backoff import next_attempt_delay
 from storage.records import PendingDelivery
@@ -31,6 +31,7 @@ class DispatchReport:
     retried: int = 0
     failed: int = 0
     paused: int = 0
+    edited: int = 0
 
 
 class Dispatcher:
@@ -103,4 +104,25 @@ class Dispatcher:
                 continue
             await self._repo.mark_delivered(delivery.id, message_id=message_id, at=self._clock())
             sent += 1
-        return DispatchReport(sent=sent, retried=retried, failed=failed, paused=paused)
+        edited = await self._edit_changed(blocked, limit)
+        return DispatchReport(
+            sent=sent, retried=retried, failed=failed, paused=paused, edited=edited
+        )
+
+    async def _edit_changed(self, blocked: set[str], limit: int) -> int:
+        """Bring posted messages up to date with their alerts (new sources on a story).
+        Several changes since the last run make one edit."""
+        edited = 0
+        for delivery in await self._repo.pending_edits(targets=list(self._sinks), limit=limit):
+            sink = self._sink_for(delivery.target)
+            if delivery.target in blocked or not isinstance(sink, EditingSink):
+                continue
+            try:
+                await sink.edit(delivery)
+            except DeliveryError as exc:
+                blocked.add(delivery.target)
+                log.warning("edit failed", extra={"target": delivery.target, "error": str(exc)})
+                continue
+            await self._repo.clear_edit(delivery.id)
+            edited += 1
+        return edited

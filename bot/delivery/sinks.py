@@ -6,7 +6,7 @@ A sink raises :class:`bot.errors.DeliveryError`: ``permanent=True`` when retryin
 
 from __future__ import annotations
 
-from typing import Protocol, TextIO
+from typing import Protocol, TextIO, runtime_checkable
 
 from bot.delivery.text import render_text
 from storage.records import PendingDelivery
@@ -14,6 +14,13 @@ from storage.records import PendingDelivery
 
 class Sink(Protocol):
     async def send(self, delivery: PendingDelivery) -> str | None: ...
+
+
+@runtime_checkable
+class EditingSink(Sink, Protocol):
+    """A sink that can also bring a posted message up to date with its alert."""
+
+    async def edit(self, delivery: PendingDelivery) -> None: ...
 
 
 class ConsoleSink:
