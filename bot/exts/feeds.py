@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 
 KIND_CHOICES = [app_commands.Choice(name=k, value=k) for k in get_args(FeedKind)]
 FORMAT_CHOICES = [app_commands.Choice(name=f, value=f) for f in get_args(FeedFormat)]
+# The secret that fills "{key}" in a legislative API's URL, as feeds.yaml names it.
+KEYS = {
+    "congress": "CONGRESS_API_KEY",
+    "openstates": "OPENSTATES_API_KEY",
+    "legiscan": "LEGISCAN_API_KEY",
+}
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -66,7 +72,7 @@ class Feeds(commands.Cog):
     @app_commands.rename(feed_id="id", feed_format="format")
     @app_commands.describe(
         feed_id="A short unique id: lowercase letters, digits, . _ -",
-        url="The feed's http(s) address",
+        url="The feed's http(s) address ({key} stands for the format's API key)",
         kind="What the source is",
         feed_format="rss for RSS/Atom; the others are legislative APIs",
         every="Poll interval, e.g. 15m, 1h (at least 30s)",
@@ -94,6 +100,7 @@ class Feeds(commands.Cog):
                     "format": feed_format,
                     "every": every,
                     "name": name,
+                    "requires": KEYS.get(feed_format) if "{key}" in url else None,
                 }
             )
         except ValidationError as exc:

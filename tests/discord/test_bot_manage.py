@@ -370,3 +370,22 @@ async def test_pledge_review_autocomplete_offers_pending_suggestions(world: Worl
 
     assert [c["value"] for c in found] == [number]
     assert found[0]["name"].startswith(f"#{number} {AMAZON} \u2192 lifted")
+
+
+async def test_feeds_add_ties_a_keyed_api_url_to_its_key_and_waits_for_it(world: World):
+    message = await world.reply(
+        "feeds add",
+        {
+            "id": "congress-extra",
+            "url": "https://93.184.216.34/v3/bill?api_key={key}",
+            "kind": "legislative",
+            "format": "congress",
+        },
+        member=world.mod,
+    )
+
+    stored = await world.repo.feed("congress-extra")
+    assert stored is not None
+    assert stored.requires == "CONGRESS_API_KEY"
+    assert "It will not be polled: needs CONGRESS_API_KEY (unset)" in message.content
+    assert world.bot.scheduler.get_job("feed:congress-extra") is None
