@@ -1,4 +1,4 @@
-"""What every cog shares: the bot's services, user-facing errors, the Manage Server gate,
+"""What every cog shares: user-facing errors, the Manage Server gate,
 and replies that always fit Discord's limits."""
 
 from __future__ import annotations
@@ -26,11 +26,6 @@ CHOICE_NAME = 100
 
 class InputError(PledgeWatchError):
     """The user asked for something that cannot be done as asked; the message says why."""
-
-
-def services(interaction: discord.Interaction[PledgeWatchBot]) -> PledgeWatchBot:
-    """The bot, with the repository, watchlist, clock and scheduler it was built with."""
-    return interaction.client
 
 
 def manage_server_only(func: T) -> T:
