@@ -83,6 +83,8 @@ async def open_app(
     watchlist = load_watchlist()
     async with open_store(settings) as repo:
         await repo.sync_feeds(feeds)
+        known = {f.id for f in feeds}
+        feeds += [f for f in await repo.user_feed_configs() if f.id not in known]
         mode = delivery_mode(settings)
         sinks = (mode,)
         async with build_http(settings) as (http, fetcher):

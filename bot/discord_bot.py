@@ -165,7 +165,8 @@ class PledgeWatchBot(commands.AutoShardedBot):
             self.repo, {"discord": sink}, self.clock, on_paused=sink.on_paused
         )
         now = real_now()
-        feeds = self.feeds + await user_feeds(self.repo, {f.id for f in self.feeds})
+        known = {f.id for f in self.feeds}
+        feeds = self.feeds + [f for f in await self.repo.user_feed_configs() if f.id not in known]
         schedule_feeds(self.scheduler, self.poller, feeds, now=now)
         schedule_every(
             self.scheduler,
@@ -202,31 +203,6 @@ class PledgeWatchBot(commands.AutoShardedBot):
 
     async def on_message(self, message: discord.Message, /) -> None:
         return None  # slash commands only: no prefix commands to look for
-
-
-async def user_feeds(repo: Repository, known: set[str]) -> list[FeedConfig]:
-    """Feeds added with ``/feeds add`` (kept in the store), as configs to schedule."""
-    out = []
-    for state in (await repo.feed_states()).values():
-        if state.origin != "user" or state.id in known or not state.enabled:
-            continue
-        try:
-            out.append(
-                FeedConfig.model_validate(
-                    {
-                        "id": state.id,
-                        "url": state.url,
-                        "kind": state.kind,
-                        "format": state.format,
-                        "every": state.every_seconds or 900,
-                        "name": state.name,
-                        "requires": state.requires,
-                    }
-                )
-            )
-        except ValueError as exc:
-            log.warning("stored feed is invalid", extra={"feed": state.id, "error": str(exc)})
-    return out
 
 
 # --- command sync state ---------------------------------------------------------------------

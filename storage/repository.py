@@ -8,6 +8,7 @@ back, and returns plain records from :mod:`storage.records`. Driver errors becom
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -62,12 +63,16 @@ from storage.records import (
 from storage.sql import insert
 from storage.tracking import bill_actions, bill_view, track_bill
 
+log = logging.getLogger(__name__)
+
 # (item, match, recent sources of stories) -> id of the story to join, or None for a new one.
 StoryChooser = Callable[[FeedItem, Match, Sequence[StoryCandidate]], int | None]
 # (story id, first item, match) -> the alert announcing a new story.
 AlertMaker = Callable[[int, FeedItem, Match], AlertDraft]
 
 SINK_TARGETS = ("console", "webhook")
+# A feeds.yaml feed an admin removed at run time.
+REMOVED = "removed"
 DIGEST_MODE = "digest"  # a subscription whose alerts go out once a day as one message
 
 
@@ -107,7 +112,9 @@ class Repository:
                     session.add(row)
                 row.url, row.kind, row.format = cfg.url, cfg.kind, cfg.format
                 row.every_seconds = cfg.every.total_seconds()
-                row.enabled, row.requires, row.name = cfg.enabled, cfg.requires, cfg.name
+                row.requires, row.name = cfg.requires, cfg.name
+                # An admin's /feeds remove outlives restarts; the file cannot undo it.
+                row.enabled = cfg.enabled and row.origin != REMOVED
             wanted = {cfg.id for cfg in feeds}
             for feed_id, row in existing.items():
                 if row.origin == "file" and feed_id not in wanted:
@@ -139,10 +146,35 @@ class Repository:
             row = await session.get(Feed, feed_id)
             if row is None:
                 raise NotFoundError(f"no feed with id {feed_id!r}")
-            if row.origin == "file":
-                row.enabled = False  # feeds.yaml would bring it back; disable instead
+            if row.origin in ("file", REMOVED):
+                # Kept (its fetch state too) but never polled again, whatever feeds.yaml says.
+                row.enabled, row.origin = False, REMOVED
             else:
                 await session.delete(row)
+
+    async def user_feed_configs(self) -> list[FeedConfig]:
+        """Feeds added at run time (``/feeds add``) and still enabled, as configs."""
+        configs = []
+        for state in (await self.feed_states()).values():
+            if state.origin != "user" or not state.enabled:
+                continue
+            try:
+                configs.append(
+                    FeedConfig.model_validate(
+                        {
+                            "id": state.id,
+                            "url": state.url,
+                            "kind": state.kind,
+                            "format": state.format,
+                            "every": state.every_seconds or 900,
+                            "name": state.name,
+                            "requires": state.requires,
+                        }
+                    )
+                )
+            except ValueError as exc:  # stored before a stricter rule: skip, say so
+                log.warning("stored feed is invalid", extra={"feed": state.id, "error": str(exc)})
+        return configs
 
     async def feed_states(self) -> dict[str, FeedState]:
         async with self._tx() as session:

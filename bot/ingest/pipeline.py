@@ -138,6 +138,8 @@ class Poller:
             return FeedOutcome(feed.id, "skipped", error=reason)
         state = (await self._repo.feed_states()).get(feed.id)
         now = self._clock()
+        if state and not state.enabled:
+            return FeedOutcome(feed.id, "skipped", error="disabled")
         if state and state.next_attempt_at and state.next_attempt_at > now:
             return FeedOutcome(
                 feed.id,

@@ -230,3 +230,31 @@ async def test_two_feeds_with_one_event_in_one_cycle_make_one_story_and_one_aler
     new_bills = [a.payload["key"] for a in alerts if a.kind == "new_bill"]
     assert len(new_bills) == len(set(new_bills))
     assert "us-118-s-681" in new_bills
+
+
+async def test_feeds_added_at_run_time_are_polled_by_every_runner(
+    feeds: Feeds, settings: Settings
+) -> None:
+    from bot.config import FeedConfig
+
+    write_feeds(settings.pledgewatch_feeds, ("news", feeds.url("none.xml"), "news", "rss"))
+    feeds.bodies["none.xml"] = 404
+    async with open_app(settings) as app:
+        await app.repo.add_feed(
+            FeedConfig(id="added", url=feeds.serve_fixture("a.xml", "google_news.xml"), kind="news")
+        )
+    rows = await run_json(settings)
+    assert {row["feed"] for row in rows} == {"added"}
+
+
+async def test_a_removed_file_feed_is_not_polled_after_a_restart(
+    feeds: Feeds, settings: Settings
+) -> None:
+    write_feeds(
+        settings.pledgewatch_feeds,
+        ("news", feeds.serve_fixture("news.xml", "google_news.xml"), "news", "rss"),
+    )
+    async with open_app(settings) as app:
+        await app.repo.remove_feed("news")
+    assert await run_json(settings) == []
+    assert "news.xml" not in feeds.hits

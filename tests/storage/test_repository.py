@@ -210,3 +210,18 @@ async def test_unsubscribe_drops_pending_deliveries(repo: Repository) -> None:
     assert await repo.unsubscribe(10)
     assert not await repo.unsubscribe(10)
     assert await repo.pending_deliveries(now=NOW) == []
+
+
+async def test_a_file_feed_an_admin_removed_stays_off_after_a_restart(repo: Repository) -> None:
+    await repo.sync_feeds([feed("a")])
+    await repo.remove_feed("a")
+    await repo.sync_feeds([feed("a")])  # the next start reads feeds.yaml again
+    assert not (await repo.feed_states())["a"].enabled
+
+
+async def test_feeds_added_at_run_time_come_back_as_configs(repo: Repository) -> None:
+    await repo.sync_feeds([feed("a")])
+    await repo.add_feed(feed("extra"))
+    assert [c.id for c in await repo.user_feed_configs()] == ["extra"]
+    await repo.remove_feed("extra")
+    assert await repo.user_feed_configs() == []
