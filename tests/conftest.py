@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import text
@@ -31,9 +32,14 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def _postgres_address() -> tuple[str, int]:
+    parsed = urlsplit(POSTGRES_URL)
+    return parsed.hostname or "127.0.0.1", parsed.port or 5432
+
+
 def _postgres_reachable() -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+        with socket.create_connection(_postgres_address(), timeout=1):
             return True
     except OSError:
         return False
@@ -42,7 +48,8 @@ def _postgres_reachable() -> bool:
 def require_postgres() -> None:
     if _postgres_reachable():
         return
-    reason = "PostgreSQL is not reachable on 127.0.0.1:5432"
+    host, port = _postgres_address()
+    reason = f"PostgreSQL is not reachable on {host}:{port}"
     if os.environ.get("PLEDGEWATCH_REQUIRE_POSTGRES") == "1":
         pytest.fail(f"{reason}, and PLEDGEWATCH_REQUIRE_POSTGRES=1 makes these tests mandatory")
     pytest.skip(reason)
