@@ -88,30 +88,35 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    out = sys.stdout  # resolved now, not when the module was imported
     if args.command == "run":
-        return asyncio.run(run(settings))
+        return asyncio.run(run(settings, out=out))
     if args.command == "poll":
-        return asyncio.run(poll_once(settings, feeds_path=args.feeds, as_json=args.json))
+        return asyncio.run(poll_once(settings, feeds_path=args.feeds, as_json=args.json, out=out))
     if args.command == "feeds":
         if args.feeds_command == "check":
-            return asyncio.run(feeds_check(settings, feeds_path=args.feeds))
-        return asyncio.run(feeds_list(settings, feeds_path=args.feeds))
+            return asyncio.run(feeds_check(settings, feeds_path=args.feeds, out=out))
+        return asyncio.run(feeds_list(settings, feeds_path=args.feeds, out=out))
     if args.command == "db":
-        return asyncio.run(db_upgrade(settings))
+        return asyncio.run(db_upgrade(settings, out=out))
     if args.command == "pledges" and args.action == "review":
-        return asyncio.run(review(settings, args))
+        return asyncio.run(review(settings, args, out=out))
     if args.command == "pledges":
-        return asyncio.run(show_pledges(settings, as_json=args.json))
+        return asyncio.run(show_pledges(settings, as_json=args.json, out=out))
     if args.command == "pledge":
-        return asyncio.run(show_pledge(settings, args.id, as_json=args.json))
+        return asyncio.run(show_pledge(settings, args.id, as_json=args.json, out=out))
     if args.command == "bills":
         return asyncio.run(
             show_bills(
-                settings, as_json=args.json, jurisdiction=args.jurisdiction, stage=args.stage
+                settings,
+                as_json=args.json,
+                jurisdiction=args.jurisdiction,
+                stage=args.stage,
+                out=out,
             )
         )
     if args.command == "bill":
-        return asyncio.run(show_bill(settings, args.id, as_json=args.json))
+        return asyncio.run(show_bill(settings, args.id, as_json=args.json, out=out))
     if args.command == "classify":
         return classify_command(args.file)
     if args.command == "eval":

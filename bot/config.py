@@ -46,6 +46,13 @@ class FeedConfig(BaseModel):
     name: str | None = None
     jitter: timedelta | None = None
 
+    @field_validator("id", mode="before")
+    @classmethod
+    def _quoted_id(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # YAML reads a bare on/off/yes/no as true/false
+            raise ValueError("reads as a yes/no value in YAML: put the id in quotes")
+        return value
+
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:

@@ -51,3 +51,38 @@ async def test_stop_cancels_a_job_that_outlives_the_grace() -> None:
 
 async def test_stop_before_start_is_harmless() -> None:
     await build_scheduler().stop(grace=0.1)
+
+
+async def test_one_job_per_pollable_feed_with_its_interval_jitter_and_limits(tmp_path) -> None:
+    from bot.app import open_app
+    from bot.config import parse_feeds
+    from bot.scheduling import schedule_feeds
+    from bot.settings import Settings
+
+    feeds_file = tmp_path / "feeds.yaml"
+    feeds_file.write_text(
+        "feeds:\n"
+        "  - {id: fast, url: 'https://a.example/f', kind: news, every: 15m}\n"
+        "  - {id: slow, url: 'https://b.example/f', kind: news, every: 6h, jitter: 1m}\n"
+        "  - {id: paused, url: 'https://c.example/f', kind: news, enabled: false}\n"
+        "  - {id: keyed, url: 'https://d.example/f?k={key}', kind: legislative,"
+        " format: congress, requires: CONGRESS_API_KEY}\n"
+    )
+    assert len(parse_feeds(feeds_file.read_text())) == 4
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'pw.db'}")
+    async with open_app(settings, feeds_path=feeds_file) as app:
+        scheduler = build_scheduler()
+        now = datetime.now(UTC)
+        assert schedule_feeds(scheduler, app.poller, app.feeds, now=now) == ["fast", "slow"]
+        scheduler.start(paused=True)  # jobs get their defaults when the scheduler starts
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        await scheduler.stop()
+    assert set(jobs) == {"feed:fast", "feed:slow"}
+    fast, slow = jobs["feed:fast"], jobs["feed:slow"]
+    assert fast.trigger.interval.total_seconds() == 900
+    assert fast.trigger.jitter == 90  # a tenth of the interval by default
+    assert (slow.trigger.interval.total_seconds(), slow.trigger.jitter) == (21600, 60)
+    for job in (fast, slow):
+        assert (job.max_instances, job.coalesce) == (1, True)
+        assert job.misfire_grace_time > 0
+    assert fast.next_run_time < slow.next_run_time  # first polls spread out
