@@ -145,8 +145,8 @@ class Feeds(commands.Cog):
             job.remove()
         if state.origin == "file":
             text = (
-                f"Stopped polling `{feed_id}`. It comes from feeds.yaml, so it is back at the next "
-                "restart unless it is removed (or `enabled: false`) there."
+                f"Stopped polling `{feed_id}`. It comes from feeds.yaml; it stays off after a "
+                "restart too (its fetch history is kept)."
             )
         else:
             text = f"Removed feed `{feed_id}`."
