@@ -1,0 +1,136 @@
+"""The shared core of the repository: one transaction per call, driver errors translated, and
+the alert fan-out every area uses."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.domain.alerts import (
+    AlertDraft,
+    SubscriptionFilter,
+    wants,
+)
+from bot.domain.stories import (
+    StoryCandidate,
+)
+from bot.domain.types import FeedItem, Match
+from bot.errors import StorageError
+from storage.models import (
+    Alert,
+    Delivery,
+    Subscription,
+)
+from storage.records import (
+    AlertView,
+)
+from storage.sql import insert
+
+log = logging.getLogger(__name__)
+
+# (item, match, recent sources of stories) -> id of the story to join, or None for a new one.
+StoryChooser = Callable[[FeedItem, Match, Sequence[StoryCandidate]], int | None]
+# (story id, first item, match) -> the alert announcing a new story.
+AlertMaker = Callable[[int, FeedItem, Match], AlertDraft]
+
+SINK_TARGETS = ("console", "webhook")
+# A feeds.yaml feed an admin removed at run time.
+REMOVED = "removed"
+DIGEST_MODE = "digest"  # a subscription whose alerts go out once a day as one message
+
+
+def url_key(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def nonce_for(alert_key: str, target: str) -> str:
+    """Deterministic, so a resend after a crash carries the same Discord nonce (max 25)."""
+    return hashlib.sha256(f"{alert_key}|{target}".encode()).hexdigest()[:25]
+
+
+class StoreBase:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[AsyncSession]:
+        try:
+            async with self._sessions() as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise StorageError(f"store failed: {type(exc).__name__}: {exc}") from exc
+
+    async def queue_alert(
+        self,
+        draft: AlertDraft,
+        *,
+        now: datetime,
+        sinks: Sequence[str],
+        session: AsyncSession | None = None,
+    ) -> AlertView | None:
+        """Store an alert and its deliveries; None when this alert key already exists."""
+        if session is None:
+            async with self._tx() as own:
+                return await self.queue_alert(draft, now=now, sinks=sinks, session=own)
+        stmt = (
+            insert(session, Alert)
+            .values(
+                key=draft.key,
+                kind=draft.kind,
+                importance=draft.importance,
+                payload=draft.payload,
+                created_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(Alert.id)
+        )
+        alert_id: int | None = (await session.execute(stmt)).scalar_one_or_none()
+        if alert_id is None:
+            return None
+        targets: list[tuple[str, int | None]] = [(t, None) for t in sinks if t in SINK_TARGETS]
+        digest: set[int] = set()
+        if "discord" in sinks:
+            subs = (await session.scalars(select(Subscription))).all()
+            digest = {sub.id for sub in subs if sub.mode == DIGEST_MODE}
+            targets += [
+                (f"channel:{sub.channel_id}", sub.id)
+                for sub in subs
+                if not sub.paused
+                and wants(subscription_filter(sub), draft.kind, draft.importance, draft.payload)
+            ]
+        for target, subscription_id in targets:
+            session.add(
+                Delivery(
+                    alert_id=alert_id,
+                    target=target,
+                    subscription_id=subscription_id,
+                    # A digest subscription's alerts wait for its daily digest.
+                    state="digest" if subscription_id in digest else "pending",
+                    attempts=0,
+                    next_attempt_at=now,
+                    nonce=nonce_for(draft.key, target),
+                    created_at=now,
+                )
+            )
+        return AlertView(alert_id, draft.key, draft.kind, draft.importance, draft.payload, now)
+
+
+def alert_view(row: Alert) -> AlertView:
+    return AlertView(row.id, row.key, row.kind, row.importance, dict(row.payload), row.created_at)
+
+
+def subscription_filter(sub: Subscription) -> SubscriptionFilter:
+    return SubscriptionFilter(
+        kinds=tuple(sub.kinds),
+        companies=tuple(sub.companies),
+        jurisdictions=tuple(sub.jurisdictions),
+        min_importance=sub.min_importance,
+    )
