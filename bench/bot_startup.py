@@ -25,8 +25,7 @@ sys.path.insert(0, str(ROOT))
 import pytest  # noqa: E402  (the harness's monkeypatch restores discord.py's globals)
 
 from bot.app import open_app  # noqa: E402
-from bot.discord_bot import PledgeWatchBot, sync_state_path  # noqa: E402
-from bot.scheduling import build_scheduler  # noqa: E402
+from bot.discord_bot import build_bot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.discord.harness import BotRunner  # noqa: E402
 from tests.fakediscord import FakeDiscord  # noqa: E402
@@ -58,18 +57,7 @@ async def one_run(tmp: Path) -> dict[str, float]:
                 started = time.perf_counter()
                 async with open_app(settings) as app:
                     built = time.perf_counter()
-                    bot = PledgeWatchBot(
-                        settings=settings,
-                        repo=app.repo,
-                        watchlist=app.watchlist,
-                        poller=app.poller,
-                        feeds=app.feeds,
-                        http_session=app.http,
-                        scheduler=build_scheduler(),
-                        clock=app.clock,
-                        sync_state=sync_state_path(settings.database_url),
-                        guild_ready_timeout=0.01,
-                    )
+                    bot = build_bot(app, guild_ready_timeout=0.01)
                     await runner.start(bot)
                     ready = time.perf_counter()
                     asked = time.perf_counter()

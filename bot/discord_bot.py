@@ -27,6 +27,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.app import App
 from bot.config import FeedConfig
 from bot.delivery.digest import schedule_digests
 from bot.delivery.discord_sink import BotSink
@@ -36,7 +37,7 @@ from bot.errors import ConfigError, PledgeWatchError
 from bot.exts.errors import PledgeWatchTree
 from bot.ingest.pipeline import Poller
 from bot.reminders import ReminderService
-from bot.scheduling import Scheduler, schedule_every, schedule_feeds
+from bot.scheduling import Scheduler, build_scheduler, schedule_every, schedule_feeds
 from bot.settings import Settings
 from storage.repository import Repository
 
@@ -257,6 +258,22 @@ class CommandSyncState:
 # --- running --------------------------------------------------------------------------------
 
 
+def build_bot(app: App, **options: Any) -> PledgeWatchBot:
+    """The bot over the composition root's resources; ``options`` go to discord.py."""
+    return PledgeWatchBot(
+        settings=app.settings,
+        repo=app.repo,
+        watchlist=app.watchlist,
+        poller=app.poller,
+        feeds=app.feeds,
+        http_session=app.http,
+        scheduler=build_scheduler(),
+        clock=app.clock,
+        sync_state=sync_state_path(app.settings.database_url),
+        **options,
+    )
+
+
 async def run_bot(
     settings: Settings,
     *,
@@ -266,23 +283,12 @@ async def run_bot(
 ) -> int:
     """Build the bot from the composition root and run it until SIGINT or SIGTERM."""
     from bot.app import open_app, utc_now
-    from bot.scheduling import build_scheduler
 
     token = settings.secret("DISCORD_TOKEN")
     if not token:
         raise ConfigError("DISCORD_TOKEN is not set")
     async with open_app(settings, feeds_path=feeds_path, clock=utc_now) as app:
-        bot = PledgeWatchBot(
-            settings=settings,
-            repo=app.repo,
-            watchlist=app.watchlist,
-            poller=app.poller,
-            feeds=app.feeds,
-            http_session=app.http,
-            scheduler=build_scheduler(),
-            clock=app.clock,
-            sync_state=sync_state_path(settings.database_url),
-        )
+        bot = build_bot(app)
         if ready is not None:
             ready(bot)
         loop = asyncio.get_running_loop()

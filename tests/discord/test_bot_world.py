@@ -28,7 +28,7 @@ from bot.discord_bot import (
     command_digest,
     sync_state_path,
 )
-from bot.scheduling import build_scheduler
+from bot.discord_bot import build_bot as make_production_bot
 from bot.settings import Settings
 from storage.engine import create_engine, upgrade
 from storage.repository import Repository
@@ -92,19 +92,7 @@ def make_settings(tmp_path: Path, fake: FakeDiscord, **overrides: Any) -> Settin
 def build_bot(
     app: App, tmp_path: Path, *, extensions: Sequence[str] = EXTENSIONS
 ) -> PledgeWatchBot:
-    return PledgeWatchBot(
-        settings=app.settings,
-        repo=app.repo,
-        watchlist=app.watchlist,
-        poller=app.poller,
-        feeds=app.feeds,
-        http_session=app.http,
-        scheduler=build_scheduler(),
-        clock=app.clock,
-        sync_state=sync_state_path(app.settings.database_url),
-        extensions=extensions,
-        guild_ready_timeout=0.01,
-    )
+    return make_production_bot(app, extensions=extensions, guild_ready_timeout=0.01)
 
 
 @dataclass
