@@ -108,7 +108,9 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
             bill_ids=bill_ids, event="none", score=_squash(raw), reasons=tuple(reasons),
         )
 
-    event, kind = _event(ev, c, policy, tracked, reasons)
+    # Company events and kinds hold for any named company, tracked or not (a vendor that
+    # stops selling to police is company policy news too).
+    event, kind = _event(ev, c, policy, companies, reasons)
     laws = _laws(ev, c, bill_ids, places, published, reasons)
     if not bill_ids and event in _STAGE_EVENTS:
         bill_ids = _inferred_bill_ids(ev, laws, reasons)
@@ -185,8 +187,11 @@ def _relevance(
     legal = _STRONG_LEGAL.intersection(policy)
     vetoes = c.veto_families.intersection(negative)
     # A bill or a lawsuit against a deployment still talks about the deployment: a legal
-    # context halves the negatives.
-    factor = 0.5 if legal else 1.0
+    # context halves the negatives, and one in the title (a store sued, a retailer fined)
+    # makes the legal action the story.
+    factor = 1.0
+    if legal:
+        factor = 0.0 if any(ev.in_title(f"policy.{f}") for f in legal) else 0.5
     score -= factor * sum(c.negative_weights[f] for f in negative)
     if ev.has("other_moratoria"):
         score -= _OTHER_MORATORIA_PENALTY
@@ -278,7 +283,7 @@ def _event(
     ev: _Evidence,
     c: Compiled,
     policy: dict[str, list[Hit]],
-    tracked: tuple[str, ...],
+    named: tuple[str, ...],
     reasons: list[str],
 ) -> tuple[str, Kind]:
     present = ev.families_of.get("event", {})
@@ -294,7 +299,7 @@ def _event(
             continue
         if rule.needs_any and not policy.keys() & set(rule.needs_any):
             continue
-        if rule.company and not tracked:
+        if rule.company and not named:
             continue
         if rule.unless_families and policy.keys() & set(rule.unless_families):
             continue
@@ -305,7 +310,7 @@ def _event(
         reasons.append(_reason(ev, f"event.{chosen.name}", present[chosen.name]))
         return chosen.name, chosen.kind
     kind: Kind
-    if tracked and "company_policy" in policy:
+    if named and "company_policy" in policy:
         kind = "company_statement"
     elif "legislation" in policy or "ban" in policy or "law" in policy:
         kind = "legislation"
