@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -58,15 +57,3 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
             await connection.run_sync(run)
     except (SQLAlchemyError, OSError) as exc:
         raise StorageError(f"database migration failed: {exc}") from exc
-
-
-def current_revision(engine: AsyncEngine) -> str | None:  # pragma: no cover - diagnostics
-    async def read() -> str | None:
-        from alembic.runtime.migration import MigrationContext
-
-        async with engine.connect() as connection:
-            return await connection.run_sync(
-                lambda c: MigrationContext.configure(c).get_current_revision()
-            )
-
-    return asyncio.run(read())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -84,4 +84,3 @@ class Match:
     reasons: tuple[str, ...] = ()
     pledges: tuple[str, ...] = ()  # tracked pledge ids the item concerns
     bills: tuple[str, ...] = ()  # tracked law/bill ids the item concerns
-    extras: dict[str, str] = field(default_factory=dict, compare=False)

@@ -136,7 +136,7 @@ class Poller:
         reason = self.skip_reason(feed)
         if reason is not None:
             return FeedOutcome(feed.id, "skipped", error=reason)
-        state = (await self._repo.feed_states()).get(feed.id)
+        state = await self._repo.feed(feed.id)
         now = self._clock()
         if state and not state.enabled:
             return FeedOutcome(feed.id, "skipped", error="disabled")
@@ -152,7 +152,7 @@ class Poller:
             try:
                 outcome = await self._fetch_and_store(feed, state)
             except FeedError as exc:
-                outcome = await self._failed(feed, exc)
+                outcome = await self._failed(feed, state, exc)
             except StorageError as exc:
                 # Not the feed's fault: no backoff on it. Reported, and the cycle goes on.
                 log.error(
@@ -255,10 +255,11 @@ class Poller:
                 _health_alert(feed, "recovered", now, None), now=now, sinks=self._sinks
             )
 
-    async def _failed(self, feed: FeedConfig, exc: FeedError) -> FeedOutcome:
+    async def _failed(
+        self, feed: FeedConfig, state: FeedState | None, exc: FeedError
+    ) -> FeedOutcome:
         now = self._clock()
         message = redact(str(exc), self._secrets) or type(exc).__name__
-        state = (await self._repo.feed_states()).get(feed.id)
         failures = (state.consecutive_failures if state else 0) + 1
         delay = next_attempt_delay(
             failures,
