@@ -7,9 +7,9 @@ import asyncio
 import json
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot import __version__
 from bot.app import App, delivery_mode, open_app, open_store, utc_now
@@ -20,6 +20,9 @@ from bot.errors import PledgeWatchError
 from bot.ingest.pipeline import CycleReport, FeedOutcome
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.status import BillStatusView
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -371,7 +374,7 @@ async def show_pledges(settings: Settings, *, as_json: bool, out: TextIO = sys.s
     rows = [
         (
             v.pledge.company_name,
-            _status(v.state.status),
+            _status(v.state.status) + _labels(v.state.caveats),
             str(v.state.since or ""),
             str(len(v.pending)) if v.pending else "",
             v.state.source_url or "",
@@ -399,11 +402,17 @@ async def show_pledge(
     if as_json:
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0
+    facts = data["fact_labels"]
     out.write(f"{view.pledge.title}\n")
     out.write(f"Status: {_status(data['status'])} since {data['since'] or 'unknown date'}")
-    out.write(f"  [{data['status_source_url']}]\n")
+    out.write(f"{_labels(data['status_labels'])}  [{data['status_source_url']}]\n")
+    for basis in data["status_derived_from"]:
+        out.write(f"  derived from: {basis}\n")
+    out.write(f"Announced: {data['announced_date']}{_labels(_one(facts, 'announced'))}")
+    out.write(f"  [{data['announced_source_url']}]\n")
     if data["scope_quote"]:
-        out.write(f'Scope: "{data["scope_quote"]}"  [{data["scope_quote_source_url"]}]\n')
+        out.write(f'Scope: "{data["scope_quote"]}"{_labels(_one(facts, "scope_quote"))}')
+        out.write(f"  [{data['scope_quote_source_url']}]\n")
     if data["conditions"]:
         out.write(f"Conditions: {data['conditions']}  [{', '.join(data['conditions_sources'])}]\n")
     if data["exceptions"]:
@@ -412,12 +421,14 @@ async def show_pledge(
         out.write(f"Expiry: {data['expiry']}  [{', '.join(data['expiry_sources'])}]\n")
     if data["deadline"]:
         d = data["deadline"]
-        out.write(f"Deadline: {d['date']} ({d['label']})  [{d['source_url']}]\n")
+        derived = " (derived)" if d["derived"] else ""
+        out.write(f"Deadline: {d['date']} ({d['label']}){derived}  [{d['source_url']}]\n")
     for dispute in data["disputes"]:
-        out.write(f"Disputed: {dispute['summary']}  [{dispute['source_url']}]\n")
+        out.write(f"Disputed: {dispute['summary']}{_labels(dispute['labels'])}")
+        out.write(f"  [{dispute['source_url']}]\n")
     out.write("History:\n")
     for e in data["history"]:
-        out.write(f"  {e['date'] or 'undated':10}  {e['summary']}  [{e['source_url']}]\n")
+        out.write(f"  {e['when']:10}  {e['summary']}{_labels(e['labels'])}  [{e['source_url']}]\n")
     for x in data["pending_suggestions"]:
         out.write(f"Pending review #{x['id']}: {x['suggested_status']}  [{x['source_url']}]\n")
     return 0
@@ -471,10 +482,12 @@ async def show_bills(
     out: TextIO = sys.stdout,
 ) -> int:
     from bot.domain.watchlist import load_watchlist
-    from bot.status import bill_statuses
+    from bot.status import bill_statuses, watching_for
 
+    watchlist = load_watchlist()
     async with open_store(settings) as repo:
-        views = await bill_statuses(repo, load_watchlist())
+        views = await bill_statuses(repo, watchlist, today=utc_now().date())
+    watching = [w for w in watching_for(watchlist) if not stage]
     if jurisdiction:
         j = jurisdiction.lower()
         views = [
@@ -482,16 +495,23 @@ async def show_bills(
             for v in views
             if v.jurisdiction.lower() in (j,) or v.jurisdiction.lower().startswith(j + "-")
         ]
+        watching = [
+            w
+            for w in watching
+            if w.jurisdiction.lower() == j or w.jurisdiction.lower().startswith(j + "-")
+        ]
     if stage:
         views = [v for v in views if v.stage == stage]
     if as_json:
-        out.write(json.dumps([v.as_json() for v in views], ensure_ascii=False, indent=2) + "\n")
+        rows_json = [v.as_json() for v in views]
+        rows_json += [{**w.as_json(), "watching_for": True} for w in watching]
+        out.write(json.dumps(rows_json, ensure_ascii=False, indent=2) + "\n")
         return 0
     rows = [
         (
-            ", ".join(v.identifiers) or v.id,
+            ", ".join(_with_label(i, v.caveats) for i in v.identifiers) or v.id,
             v.jurisdiction,
-            v.stage or "unknown",
+            _stage_text(v),
             str(v.stage_date or ""),
             v.title,
             v.stage_source_url or "",
@@ -499,6 +519,8 @@ async def show_bills(
         for v in views
     ]
     _table(out, ("bill", "where", "stage", "since", "title", "source"), rows)
+    for w in watching:
+        out.write(f"\nWatching for (not confirmed to exist): {w.title}. {w.note or ''}\n")
     return 0
 
 
@@ -510,21 +532,58 @@ async def show_bill(
     from bot.status import bill_statuses, find_bill
 
     async with open_store(settings) as repo:
-        view = find_bill(await bill_statuses(repo, load_watchlist()), query)
+        view = find_bill(await bill_statuses(repo, load_watchlist(), today=utc_now().date()), query)
     if view is None:
         raise NotFoundError(f"no tracked law or bill matches {query!r}")
     data = view.as_json()
     if as_json:
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0
-    out.write(f"{view.title}\n{', '.join(view.identifiers)} — {view.jurisdiction}\n")
-    out.write(f"Stage: {view.stage or 'unknown'} since {view.stage_date or 'unknown date'}")
+    ids = ", ".join(_with_label(i, view.caveats) for i in view.identifiers)
+    out.write(f"{view.title}\n{ids} — {view.jurisdiction}\n")
+    out.write(f"Stage: {_stage_text(view)} since {view.stage_date or 'unknown date'}")
     out.write(f"  [{view.stage_source_url or 'no source'}]\n")
+    for basis in view.stage_basis:
+        out.write(f"  derived from: {basis}\n")
+    for e in view.in_force:
+        out.write(f"In force: {e['when']}{_labels(e['labels'])}  [{e['source_url']}]\n")
+    if view.change:
+        c = view.change
+        out.write(f"{_status(c['kind']).capitalize()}: {c['when']}: {c['text']}")
+        out.write(f"{_labels(c['labels'])}  [{c['source_url']}]\n")
+        if c["signed"]:
+            s = c["signed"]
+            out.write(f"  rollback signed {s['when']}{_labels(s['labels'])}  [{s['source_url']}]\n")
+    for name, text in view.caveats.items():
+        if name not in view.identifiers:
+            out.write(f"Note on {_status(name)}: {text}\n")
     if view.history:
         out.write("History:\n")
         for e in view.history:
-            out.write(f"  {e['date'] or 'undated':10}  {e['text']}  [{e['source_url']}]\n")
+            out.write(f"  {e['when']:10}  {e['text']}{_labels(e['labels'])}  [{e['source_url']}]\n")
     return 0
+
+
+def _stage_text(view: BillStatusView) -> str:
+    """The stage with how it is known: "enacted (signed; derived)"."""
+    stage = (view.stage or "unknown").replace("_", " ")
+    how = [view.stage_event.replace("_", " ")] if view.stage_event else []
+    if view.change:
+        how.append(f"then {view.change['kind'].replace('_', ' ')} {view.change['when']}")
+    return stage + _labels([*how, *view.stage_caveats])
+
+
+def _labels(labels: Iterable[str]) -> str:
+    items = list(labels)
+    return f" ({'; '.join(items)})" if items else ""
+
+
+def _one(labels: dict[str, str], name: str) -> list[str]:
+    return [labels[name]] if name in labels else []
+
+
+def _with_label(identifier: str, caveats: dict[str, str]) -> str:
+    return identifier + _labels(_one(caveats, identifier))
 
 
 def _status(status: str | None) -> str:

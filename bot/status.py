@@ -4,11 +4,11 @@ store learned since. Read-only views shared by the CLI and the slash commands.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.domain.bills import shipped_stage
+from bot.domain.bills import LawChange, Standing, bill_standing, law_standing, with_runtime
 from bot.domain.pledges import PledgeState, pledge_state
 from bot.domain.watchlist import HistoryEntry, Law, Pledge, Watchlist
 from storage.records import BillView, SuggestionView
@@ -31,6 +31,9 @@ class PledgeStatusView:
             "status": s.status,
             "since": _iso(s.since),
             "status_source_url": s.source_url,
+            "status_labels": list(s.caveats),
+            "status_derived_from": list(s.basis),
+            "fact_labels": dict(p.caveats),
             "announced_date": _iso(p.announced_date),
             "announced_source_url": p.announced_source_url,
             "scope_quote": p.scope_quote,
@@ -71,6 +74,15 @@ class BillStatusView:
     url: str | None
     tracked: bool
     history: tuple[dict[str, Any], ...]
+    # How the stage is known: the event behind it, the labels to show beside it, and (when
+    # the project derived it) the events it was derived from.
+    stage_event: str | None = None
+    stage_caveats: tuple[str, ...] = ()
+    stage_basis: tuple[str, ...] = ()
+    in_force: tuple[dict[str, Any], ...] = ()
+    change: dict[str, Any] | None = None
+    # Caveats on single facts (a bill number, the introduction date...), by field or id.
+    caveats: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -81,10 +93,30 @@ class BillStatusView:
             "stage": self.stage,
             "stage_date": _iso(self.stage_date),
             "stage_source_url": self.stage_source_url,
+            "stage_event": self.stage_event,
+            "stage_labels": list(self.stage_caveats),
+            "stage_derived_from": list(self.stage_basis),
+            "in_force": list(self.in_force),
+            "change": self.change,
+            "fact_labels": dict(self.caveats),
             "url": self.url,
             "tracked": self.tracked,
             "history": list(self.history),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class WatchingView:
+    """An entry whose existence the fact sheet could not confirm: watched for, not listed."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    note: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "jurisdiction": self.jurisdiction,
+                "note": self.note}
 
 
 async def pledge_statuses(
@@ -113,15 +145,30 @@ def find_pledge(views: list[PledgeStatusView], query: str) -> PledgeStatusView |
     return None
 
 
-async def bill_statuses(repo: Repository, watchlist: Watchlist) -> list[BillStatusView]:
+async def bill_statuses(
+    repo: Repository, watchlist: Watchlist, *, today: date
+) -> list[BillStatusView]:
     stored = await repo.bills()
     by_law: dict[str, list[BillView]] = {}
     for bill in stored:
         if bill.tracked_id:
             by_law.setdefault(bill.tracked_id, []).append(bill)
-    views = [_law_view(law, by_law.get(law.id, [])) for law in watchlist.laws]
-    views += [_bill_view(bill) for bill in stored if not bill.tracked_id]
+    views = [
+        _law_view(law, by_law.get(law.id, []), today=today)
+        for law in watchlist.laws
+        if law.verified_existence
+    ]
+    views += [_bill_view(bill, today=today) for bill in stored if not bill.tracked_id]
     return views
+
+
+def watching_for(watchlist: Watchlist) -> list[WatchingView]:
+    """Entries the fact sheet could not confirm exist, with its note."""
+    return [
+        WatchingView(law.id, law.title, law.jurisdiction, law.note)
+        for law in watchlist.laws
+        if not law.verified_existence
+    ]
 
 
 def find_bill(views: list[BillStatusView], query: str) -> BillStatusView | None:
@@ -134,55 +181,101 @@ def find_bill(views: list[BillStatusView], query: str) -> BillStatusView | None:
     return None
 
 
-def _law_view(law: Law, stored: list[BillView]) -> BillStatusView:
-    shipped = shipped_stage(law)
-    stage: str | None = shipped.stage
-    when = shipped.date
-    source = shipped.action.source_url if shipped.action else law.source_url
-    history: list[dict[str, Any]] = [
-        {"date": _iso(e.date), "text": e.summary, "source_url": e.source_url, "event": e.status}
-        for e in law.history
-        if e.source_url
-    ]
-    for bill in stored:  # legislative data may know more than the shipped history
-        if bill.stage and (when is None or (bill.stage_date and bill.stage_date > when)):
-            stage, when, source = bill.stage, bill.stage_date, bill.url
+def _law_view(law: Law, stored: list[BillView], *, today: date) -> BillStatusView:
+    standing = law_standing(law, today=today)
+    history = tuple(_law_entry(e) for e in law.history if e.source_url)
+    for bill in stored:  # legislative data may know more, never less, than the history
+        standing = with_runtime(
+            standing,
+            bill.stage,
+            bill.stage_date,
+            bill.url,
+            jurisdiction=bill.jurisdiction,
+            session=bill.session,
+            key=bill.key,
+            today=today,
+        )
     return BillStatusView(
         id=law.id,
         title=law.title,
         jurisdiction=law.jurisdiction,
-        identifiers=tuple(law.bill_ids) + tuple(b.identifier for b in stored),
-        stage=stage,
-        stage_date=when,
-        stage_source_url=source,
+        identifiers=tuple(dict.fromkeys((*law.bill_ids, *(b.identifier for b in stored)))),
+        stage=standing.stage,
+        stage_date=standing.date,
+        stage_source_url=standing.source_url or law.source_url,
         url=law.source_url,
         tracked=True,
-        history=tuple(history),
+        history=history,
+        **_standing_fields(standing),
+        caveats=dict(law.caveats),
     )
 
 
-def _bill_view(bill: BillView) -> BillStatusView:
+def _bill_view(bill: BillView, *, today: date) -> BillStatusView:
+    standing = bill_standing(
+        bill.stage,
+        bill.stage_date,
+        bill.url,
+        jurisdiction=bill.jurisdiction,
+        session=bill.session,
+        key=bill.key,
+        today=today,
+    )
     return BillStatusView(
         id=bill.key,
         title=bill.title,
         jurisdiction=bill.jurisdiction,
         identifiers=(bill.identifier,),
-        stage=bill.stage,
-        stage_date=bill.stage_date,
+        stage=standing.stage,
+        stage_date=standing.date,
         stage_source_url=bill.url,
         url=bill.url,
         tracked=False,
         history=(),
+        **_standing_fields(standing),
     )
+
+
+def _standing_fields(standing: Standing) -> dict[str, Any]:
+    return {
+        "stage_event": standing.event,
+        "stage_caveats": standing.caveats,
+        "stage_basis": standing.basis,
+        "in_force": tuple(_law_entry(e) for e in standing.in_force),
+        "change": _change(standing.change),
+    }
+
+
+def _change(change: LawChange | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {
+        "kind": change.kind,
+        **_law_entry(change.entry),
+        "signed": _law_entry(change.signed) if change.signed else None,
+    }
+
+
+def _law_entry(e: HistoryEntry) -> dict[str, Any]:
+    return {
+        "date": _iso(e.date),
+        "when": e.when,
+        "text": e.summary,
+        "source_url": e.source_url,
+        "event": e.status,
+        "labels": list(e.caveats),
+    }
 
 
 def _entry(e: HistoryEntry) -> dict[str, Any]:
     return {
         "date": _iso(e.date),
+        "when": e.when,
         "status": e.status,
         "summary": e.summary,
         "source_url": e.source_url,
         "verification": e.verification,
+        "labels": list(e.caveats),
     }
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.alerts import AlertDraft, bill_stage_alert, new_bill_alert
-from bot.domain.bills import derive_stage
+from bot.domain.bills import derive_stage, ended_congress
 from bot.domain.types import BillAction, BillRecord
 from storage.models import Alert, Bill, BillActionRow
 from storage.records import BillView
@@ -41,7 +41,8 @@ async def track_bill(
     """Store the bill's new actions and re-derive its stage; the alerts a change calls for.
 
     A bill is tracked once it is on the topic (relevant or a tracked law); after that every
-    action is kept, whatever the item's classification.
+    action is kept, whatever the item's classification. A bill of a Congress that has ended
+    raises no alert.
     """
     row = await session.get(Bill, record.key)
     if row is None and not (relevant or law_id):
@@ -101,6 +102,10 @@ async def track_bill(
         row.stage, row.stage_date = result.stage, result.date
     row.updated_at = now
     summary = _public(row, result.action, record)
+    if ended_congress(record.jurisdiction, record.session, now.date(), record.key) is not None:
+        # A bill of a Congress that has ended is history: kept, never announced as new or
+        # as moving (its expiry is shown by the status views).
+        return []
     if is_new:
         return [new_bill_alert(summary)]
     if row.stage != old and row.stage is not None:

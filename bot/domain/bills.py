@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal, get_args
 
 from bot.domain.types import BillAction, BillRecord
-from bot.domain.watchlist import Law
+from bot.domain.watchlist import HistoryEntry, Law
 
 Stage = Literal[
     "introduced",
@@ -46,6 +46,9 @@ STOPPED: frozenset[str] = frozenset({"vetoed", "failed", "withdrawn", "expired"}
 # A chamber passage is folded into passed_one_chamber / passed_both by counting chambers.
 PASSAGE = "passage"
 StepKind = Literal[
+    "effective",
+    "replaced",
+    "partly_reversed",
     "introduced",
     "in_committee",
     "reported",
@@ -299,8 +302,8 @@ def _chamber(name: str | None) -> str | None:
 # --- The fact sheet's history events ---------------------------------------------------------
 
 # Each event name in the shipped history: the step it is, or None for a note (hearings,
-# follow-up bills, rollbacks by another instrument...). A test checks every shipped name is
-# listed, so a new one forces a decision.
+# follow-up bills...). A test checks every shipped name is listed, so a new one forces a
+# decision. How a law stands is folded from these by :func:`law_standing`.
 FACT_STEPS: dict[str, Step | None] = {
     "prefiled": Step("introduced"),
     "filed": Step("introduced"),
@@ -320,10 +323,13 @@ FACT_STEPS: dict[str, Step | None] = {
     "concurrence": Step("passed_both"),
     "reenacted_senate": Step("passed_both"),
     "reenacted_house": Step("passed_both"),
-    # A city council or county council is the whole legislature.
-    "passed_council": Step("passed_both"),
-    "passed": Step("passed_both"),
-    "ban_passed": Step("passed_both"),
+    # A city or county council is a one-chamber body: its approval enacts the ordinance,
+    # unless a later signature (the mayor's, the enactment record) dates it.
+    "passed_council": Step("enacted", "council"),
+    "passed": Step("enacted", "council"),
+    "ban_passed": Step("enacted", "council"),
+    "ordained": Step("enacted", "council"),
+    "passed_first_vote": Step("enacted", "council"),
     "sent_to_governor": Step("sent_to_executive"),
     "signed": Step("enacted"),
     "signed_partial_veto": Step("enacted"),
@@ -332,17 +338,20 @@ FACT_STEPS: dict[str, Step | None] = {
     "enacted_without_signature": Step("enacted"),
     "final_passage": Step("enacted"),
     "final_adoption": Step("enacted"),
-    "ordained": Step("enacted"),
     "mayor_approved": Step("enacted"),
     "approved_by_voters": Step("enacted"),
     "adopted": Step("enacted"),
-    "effective": Step("enacted"),
-    "private_ban_effective": Step("enacted"),
-    "entered_into_force": Step("enacted"),
-    "prohibition_applies": Step("enacted"),
+    # In force from: not a passage date. A law seen only in force is enacted, undated.
+    "effective": Step("effective"),
+    "private_ban_effective": Step("effective"),
+    "entered_into_force": Step("effective"),
+    "prohibition_applies": Step("effective"),
     "expired": Step("expired"),
     "sunset": Step("expired"),
-    "passed_first_vote": None,
+    # Another instrument replaced or partly reversed the law; a signing after it is the
+    # rollback's, not the law's.
+    "rolled_back_by_sb741": Step("replaced"),
+    "ban_partially_reversed": Step("partly_reversed"),
     "stalled_senate": None,
     "returned_with_amendment": None,
     "governor_amendment_adopted": None,
@@ -353,12 +362,10 @@ FACT_STEPS: dict[str, Step | None] = {
     "renewal_bill_introduced": None,
     "renewal_bill_passed_assembly": None,
     "renewal_bill_inactive": None,
-    "rolled_back_by_sb741": None,
     "report_released": None,
     "ban_by_determination": None,
     "school_ban_scheduled_repeal": None,
     "rollback_introduced": None,
-    "ban_partially_reversed": None,
     "guardrails_passed": None,
     "live_fr_alerts_paused": None,
     "authorization_proposal_reported": None,
@@ -366,11 +373,17 @@ FACT_STEPS: dict[str, Step | None] = {
     "lawsuit_filed": None,
     "settled": None,
 }
+# Steps of the fact sheet only: they say something about the law besides its stage.
+_FACT_ONLY = frozenset({"effective", "replaced", "partly_reversed"})
+# The same measure brought back in a later session: its stage starts over.
+_RESTARTS = frozenset({"reintroduced_house"})
 
 
 def fact_step(action: BillAction) -> Step | None:
-    """``codes`` holds the fact sheet's event name."""
-    return next((FACT_STEPS[c] for c in action.codes if c in FACT_STEPS), None)
+    """``codes`` holds the fact sheet's event name; in a plain fold, in-force and rollback
+    events move nothing (see :func:`law_standing`)."""
+    step = next((FACT_STEPS[c] for c in action.codes if c in FACT_STEPS), None)
+    return None if step is None or step.kind in _FACT_ONLY else step
 
 
 def text_only_step(action: BillAction) -> Step | None:
@@ -458,25 +471,6 @@ def is_progress(old: Stage | None, new: Stage | None) -> bool:
     return new is not None and new != old
 
 
-def law_actions(law: Law) -> list[BillAction]:
-    """A tracked law's shipped history as actions (the event name as the code)."""
-    return [
-        BillAction(
-            date=entry.date,
-            text=entry.summary,
-            source_url=entry.source_url or "",
-            codes=(entry.status,),
-        )
-        for entry in law.history
-        if entry.source_url  # nothing unsourced is ever stated
-    ]
-
-
-def shipped_stage(law: Law) -> StageResult:
-    """Where a tracked law stands according to the shipped, sourced history."""
-    return derive_stage(law_actions(law), source="fact")
-
-
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBERS = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)?\b")
 
@@ -504,3 +498,231 @@ def _same_session(record_session: str, law_session: str) -> bool:
         return bool(years & set(_YEARS.findall(law_session)))
     law_numbers = set(_NUMBERS.findall(_YEARS.sub("", law_session)))
     return bool(set(_NUMBERS.findall(record_session)) & law_numbers)
+
+
+# --- Where a tracked law stands ---------------------------------------------------------------
+
+_ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
+_KEY_CONGRESS = re.compile(r"^us-(\d{1,3})-")
+
+
+def congress_end(number: int) -> date:
+    """The day Congress ``number`` ended (or ends): January 3 of the year 1789 + 2n since
+    the Twentieth Amendment (the 73rd Congress on), March 4 before it."""
+    year = 1789 + 2 * number
+    return date(year, 1, 3) if number >= 73 else date(year, 3, 4)
+
+
+def congress_of(jurisdiction: str, session: str | None, key: str = "") -> int | None:
+    """The (latest) Congress a federal bill belongs to, from its session or record key."""
+    if jurisdiction != "US-federal":
+        return None
+    found = _KEY_CONGRESS.match(key)
+    numbers = [int(n) for n in _ORDINAL.findall(session or "")]
+    if not numbers and session and session.strip().isdigit():
+        numbers = [int(session)]
+    if found:
+        numbers.append(int(found.group(1)))
+    return max(numbers) if numbers else None
+
+
+def ended_congress(
+    jurisdiction: str, session: str | None, today: date, key: str = ""
+) -> int | None:
+    """The Congress of a federal bill when it has ended by ``today``; else None."""
+    number = congress_of(jurisdiction, session, key)
+    return number if number is not None and congress_end(number) <= today else None
+
+
+@dataclass(frozen=True, slots=True)
+class LawChange:
+    """Another instrument replaced or partly reversed the law."""
+
+    kind: Literal["replaced", "partly_reversed"]
+    entry: HistoryEntry
+    # The rollback's own signing, when the sheet records one after it.
+    signed: HistoryEntry | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a law stands, how that is known, and what the sheet says beside it.
+
+    ``basis`` names the events a derived stage or date comes from; ``caveats`` are the
+    labels to show beside the stage (derived, sources conflict, unverified...).
+    """
+
+    stage: Stage | None
+    date: date | None
+    source_url: str | None
+    event: str | None
+    entry: HistoryEntry | None = None
+    derived: bool = False
+    basis: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = ()
+    in_force: tuple[HistoryEntry, ...] = ()
+    change: LawChange | None = None
+
+
+def law_standing(law: Law, *, today: date) -> Standing:
+    """Where a tracked law stands by its shipped, sourced history (and the calendar).
+
+    - a one-chamber body's approval enacts; a later signature by the executive (or the
+      enactment record) dates the enactment instead;
+    - an in-force date is never a passage date: a law seen only in force is enacted with
+      no date, derived from that event;
+    - after a rollback or replacement, a signing belongs to the rollback;
+    - a federal bill of a Congress that has ended with no enactment is expired on the day
+      that Congress ended (derived).
+    """
+    stage: Stage | None = None
+    best = -1
+    chambers: set[str] = set()
+    at: HistoryEntry | None = None
+    by_council = False
+    derived_from: list[str] = []
+    in_force: list[HistoryEntry] = []
+    change: LawChange | None = None
+    for entry in law.history:
+        step = FACT_STEPS.get(entry.status)
+        if step is None or entry.source_url is None:
+            continue
+        if entry.status in _RESTARTS:
+            stage, best, at, by_council, derived_from = None, -1, None, False, []
+            chambers.clear()
+        if step.kind in ("replaced", "partly_reversed"):
+            change = LawChange(step.kind, entry)
+            continue
+        if change is not None and step.kind == "enacted":
+            if change.signed is None:
+                change = LawChange(change.kind, change.entry, entry)
+            continue
+        if step.kind == "effective":
+            in_force.append(entry)
+            if stage != "enacted" and stage not in STOPPED:
+                stage, best, at = "enacted", RANK["enacted"], entry
+                derived_from = [f"in force from {entry.when}: {entry.summary}"]
+            continue
+        if stage == "enacted" and step.kind == "enacted":
+            # An executive's signature after a council's approval dates the enactment.
+            if by_council and step.chamber != "council" and _later(entry, at):
+                at, by_council = entry, False
+            continue
+        moved = _advance(stage, best, _apply(step, chambers))
+        if moved is None:
+            continue
+        stage, best, at = moved, max(best, RANK.get(moved, -1)), entry
+        by_council = step.chamber == "council"
+        derived_from = []
+    when = at.date if at and not derived_from else None
+    source = at.source_url if at else None
+    caveats = list(at.caveats) if at else []
+    derived = bool(derived_from) or (at is not None and at.verification == "derived")
+    pending = [e for e in law.history if e.source_url is None and e.verification == "unverified"]
+    if stage == "enacted":
+        caveats += [f"{label_of(e.status)} unverified" for e in pending]
+    congress = ended_congress(law.jurisdiction, law.session, today)
+    if (
+        congress is not None
+        and stage != "enacted"
+        and stage not in ("vetoed", "failed", "withdrawn")
+    ):
+        end = congress_end(congress)
+        stated = stage == "expired"
+        if not stated:
+            last = at.when if at else "no recorded action"
+            derived_from = [f"last recorded action {last}: {at.summary if at else ''}".strip()]
+            stage = "expired"
+        derived_from.append(f"the {_nth(congress)} Congress ended on {end.isoformat()}")
+        when, derived = end, True
+    if derived and "derived" not in caveats:
+        caveats.insert(0, "derived")
+    return Standing(
+        stage=stage,
+        date=when,
+        source_url=source,
+        event=at.status if at else None,
+        entry=at,
+        derived=derived,
+        basis=tuple(derived_from),
+        caveats=tuple(caveats),
+        in_force=tuple(in_force),
+        change=change,
+    )
+
+
+def with_runtime(
+    standing: Standing,
+    stage: str | None,
+    when: date | None,
+    source_url: str | None,
+    *,
+    jurisdiction: str,
+    session: str | None,
+    key: str,
+    today: date,
+) -> Standing:
+    """The shipped standing, moved on by a stage learned at run time only when that is a
+    later step forward: never back to an older stage, never past a Congress's end."""
+    if stage not in RANK and stage not in STOPPED:
+        return standing
+    if standing.stage is not None:
+        # A final shipped stage (enacted, or a stop) is not moved by run-time data.
+        final = standing.stage == "enacted" or standing.stage in STOPPED
+        if final or when is None or standing.date is None or when <= standing.date:
+            return standing
+    best = RANK.get(standing.stage or "", -1)
+    if _advance(standing.stage, best, stage) is None:  # type: ignore[arg-type]
+        return standing
+    congress = ended_congress(jurisdiction, session, today, key)
+    if congress is not None and stage != "enacted" and stage not in STOPPED:
+        return standing
+    return replace(
+        standing,
+        stage=stage,  # type: ignore[arg-type]
+        date=when,
+        source_url=source_url,
+        event=None,
+        entry=None,
+        derived=False,
+        basis=(),
+        caveats=(),
+    )
+
+
+def bill_standing(
+    stage: str | None,
+    when: date | None,
+    source_url: str | None,
+    *,
+    jurisdiction: str,
+    session: str | None,
+    key: str,
+    today: date,
+) -> Standing:
+    """Where a bill seen only in legislative data stands (a finished Congress expires it)."""
+    congress = ended_congress(jurisdiction, session, today, key)
+    if congress is not None and stage != "enacted" and stage not in STOPPED:
+        end = congress_end(congress)
+        basis = (
+            f"last recorded stage {label_of(stage) if stage else 'unknown'}"
+            f" ({when.isoformat() if when else 'undated'})",
+            f"the {_nth(congress)} Congress ended on {end.isoformat()}",
+        )
+        return Standing(
+            "expired", end, source_url, None, derived=True, basis=basis, caveats=("derived",)
+        )
+    return Standing(stage, when, source_url, None)  # type: ignore[arg-type]
+
+
+def _later(entry: HistoryEntry, than: HistoryEntry | None) -> bool:
+    return than is None or than.date is None or (entry.date is not None and entry.date > than.date)
+
+
+def label_of(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _nth(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -61,6 +61,9 @@ EVENT_STATUS: dict[str, PledgeStatus | None] = {
     "superseded": "superseded",
 }
 STARTS = frozenset({"announced", "settled"})
+# Events whose status is the project's reading of a deed rather than the event's own words:
+# the status is labelled derived, with the event.
+READ_AS_STATUS = frozenset({"partial_reintroduction_test"})
 # Disputed reports shown beside the status.
 DISPUTES = frozenset({"criticized_possible_reversal", "scope_disputed"})
 
@@ -97,6 +100,10 @@ class PledgeState:
     disputes: tuple[HistoryEntry, ...] = ()
     deadline: Deadline | None = None
     history: tuple[HistoryEntry, ...] = field(default=())
+    # Labels beside the status (derived, sources conflict...) and, when the project derived
+    # it, the events it was derived from.
+    caveats: tuple[str, ...] = ()
+    basis: tuple[str, ...] = ()
 
 
 def pledge_state(
@@ -129,10 +136,28 @@ def pledge_state(
             (pledge.expiry_sources or (pledge.announced_source_url,))[0],
             derived=False,
         )
+    basis: list[str] = []
+    if entry is not None and entry.status in READ_AS_STATUS:
+        basis.append(f"{entry.when}: {entry.summary}")
+    elif entry is not None and entry.status in STARTS and pledge.announced_status != "active":
+        basis.append(f"the pledge holds until a condition is met: {pledge.scope_quote}")
     if deadline and today and today > deadline.day:
         status, since, source, entry = "expired", deadline.day, deadline.source_url, None
+        basis = [deadline.label, f"no extension recorded by {deadline.day.isoformat()}"]
+    caveats = list(entry.caveats) if entry is not None else []
+    if basis and "derived" not in caveats:
+        caveats.insert(0, "derived")
     return PledgeState(
-        pledge.id, status, since, source, entry, tuple(disputes), deadline, tuple(history)
+        pledge.id,
+        status,
+        since,
+        source,
+        entry,
+        tuple(disputes),
+        deadline,
+        tuple(history),
+        tuple(caveats),
+        tuple(basis),
     )
 
 

@@ -74,6 +74,29 @@ class HistoryEntry(_Record):
         """Whether this entry may be stated to users (it has a source address)."""
         return self.source_url is not None
 
+    @property
+    def caveats(self) -> tuple[str, ...]:
+        """Short labels for what the fact sheet marks about this entry, shown beside it."""
+        out: list[str] = []
+        if self.verification == "derived":
+            out.append("derived")
+        elif self.verification == "conflict":
+            out.append(f"sources conflict: {self.note}" if self.note else "sources conflict")
+        elif self.verification == "unverified":
+            out.append("unverified")
+        if self.date is None and self.approx_date:
+            out.append(f"approximate date: {self.approx_date}")
+        if self.verification != "conflict" and self.note:
+            out.append(self.note)
+        return tuple(out)
+
+    @property
+    def when(self) -> str:
+        """The date as the sheet gives it: exact, approximate, or undated."""
+        if self.date is not None:
+            return self.date.isoformat()
+        return f"~{self.approx_date.split(' ')[0]}" if self.approx_date else "undated"
+
 
 class Quote(_Record):
     quote: str
@@ -115,6 +138,8 @@ class Pledge(_Record):
     # source that states it; its end is derived from announced_date, and labelled derived.
     term_months: int | None = Field(default=None, gt=0)
     term_source_url: str | None = None
+    # What the sheet's notes say about one fact (a field name): a secondary or weak source.
+    caveats: dict[str, str] = Field(default_factory=dict)
     history: tuple[HistoryEntry, ...] = ()
 
     _url = field_validator("announced_source_url", "scope_quote_source_url")(_check_url)
@@ -162,11 +187,21 @@ class Law(_Record):
     sunset: str | None = None
     expiry: str | None = None
     source_url: str | None = None
+    # Facts the sheet read without recording an address: never cited with another source.
     source_notes: dict[str, str] = Field(default_factory=dict)
+    # What the sheet or its notes say about one fact (a field name or a bill id): a
+    # conflict, a weak source. Shown beside that fact.
+    caveats: dict[str, str] = Field(default_factory=dict)
     note: str | None = None
     history: tuple[HistoryEntry, ...] = ()
 
     _url = field_validator("source_url", "scope_quote_source_url")(_check_url)
+
+    @property
+    def verified_existence(self) -> bool:
+        """False for an entry the sheet could not confirm exists (no source, no history):
+        it is watched for, not listed as a tracked bill."""
+        return self.source_url is not None
 
     @model_validator(mode="after")
     def _sourced(self) -> Law:

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.exts.cards import about_card
 from bot.exts.common import answer
+from bot.status import watching_for
 
 if TYPE_CHECKING:
     from bot.discord_bot import PledgeWatchBot
@@ -28,7 +29,8 @@ class About(commands.Cog):
         )
         embed = about_card(
             pledges=len(self.bot.watchlist.pledges),
-            laws=len(self.bot.watchlist.laws),
+            laws=sum(1 for law in self.bot.watchlist.laws if law.verified_existence),
+            watching=[w.title for w in watching_for(self.bot.watchlist)],
             guilds=len(self.bot.guilds),
             commands=names,
         )

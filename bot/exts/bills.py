@@ -14,7 +14,7 @@ from bot.errors import NotFoundError
 from bot.exts.cards import bill_card, bill_pages
 from bot.exts.common import answer, choices
 from bot.exts.paging import send_pages
-from bot.status import BillStatusView, bill_statuses, find_bill
+from bot.status import BillStatusView, WatchingView, bill_statuses, find_bill, watching_for
 
 if TYPE_CHECKING:
     from bot.discord_bot import PledgeWatchBot
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 STAGE_CHOICES = [app_commands.Choice(name=s.replace("_", " "), value=s) for s in STAGES]
 
 
-def in_jurisdiction(view: BillStatusView, wanted: str) -> bool:
+def in_jurisdiction(view: BillStatusView | WatchingView, wanted: str) -> bool:
     """A state covers its cities: "US-CA" takes "US-CA-San Francisco"."""
     j, w = view.jurisdiction.lower(), wanted.strip().lower()
     return j == w or j.startswith(w + "-")
@@ -33,7 +33,9 @@ class Bills(commands.Cog):
         self.bot = bot
 
     async def _views(self) -> list[BillStatusView]:
-        return await bill_statuses(self.bot.repo, self.bot.watchlist)
+        return await bill_statuses(
+            self.bot.repo, self.bot.watchlist, today=self.bot.clock().date()
+        )
 
     @app_commands.command(name="bill", description="One law or bill: stage, history and sources")
     @app_commands.rename(bill_id="id")
@@ -75,8 +77,11 @@ class Bills(commands.Cog):
         stage: str | None = None,
     ) -> None:
         views = await self._views()
+        # Entries not confirmed to exist are watched for, not listed among tracked bills.
+        watching = [] if stage else watching_for(self.bot.watchlist)
         if jurisdiction:
             views = [v for v in views if in_jurisdiction(v, jurisdiction)]
+            watching = [w for w in watching if in_jurisdiction(w, jurisdiction)]
         if stage:
             views = [v for v in views if v.stage == stage]
         where = f" in {escape(jurisdiction)}" if jurisdiction else ""
@@ -85,7 +90,8 @@ class Bills(commands.Cog):
         if not views:
             await answer(interaction, content=f"No tracked law or bill{where}.", ephemeral=True)
             return
-        await send_pages(interaction, bill_pages(views, title=f"Laws and bills{where}"))
+        pages = bill_pages(views, title=f"Laws and bills{where}", watching=watching)
+        await send_pages(interaction, pages)
 
     @bills.autocomplete("jurisdiction")
     async def jurisdiction_autocomplete(

@@ -27,7 +27,7 @@ from bot.delivery.embeds import (
     when,
 )
 from bot.domain.watchlist import Law
-from bot.status import BillStatusView, PledgeStatusView
+from bot.status import BillStatusView, PledgeStatusView, WatchingView
 from storage.records import BillView, FeedState, StoryView, SubscriptionView, SuggestionView
 
 PAGE_SIZE = 8
@@ -57,6 +57,19 @@ def _status(status: str | None) -> str:
 
 def _src(url: str | None) -> str:
     return f" \u2014 {link('source', url, 600)}" if url else ""
+
+
+def _tags(labels: Sequence[str], limit: int = 300) -> str:
+    """What the fact sheet marks about a fact (derived, sources conflict...), beside it."""
+    return f" *({escape(clip('; '.join(labels), limit))})*" if labels else ""
+
+
+def _one(labels: dict[str, str], name: str) -> list[str]:
+    return [labels[name]] if name in labels else []
+
+
+def _basis(basis: Sequence[str]) -> str:
+    return "".join(f"\n\u2003derived from: {escape(clip(b, 300))}" for b in basis)
 
 
 def _newest_that_fit(lines: Sequence[str], limit: int = FIELD_VALUE) -> str | None:
@@ -92,13 +105,19 @@ def pledge_card(view: PledgeStatusView, news: Sequence[StoryView] = ()) -> disco
         colour=STATUS_COLOURS.get(s.status or "", COLOURS["pledge_status"]),
     )
     since = f" since {s.since.isoformat()}" if s.since else ""
-    lines = [f"**Status:** {_status(s.status)}{since}{_src(s.source_url)}"]
-    lines.append(f"**Announced:** {p.announced_date.isoformat()}{_src(p.announced_source_url)}")
+    lines = [
+        f"**Status:** {_status(s.status)}{since}{_tags(s.caveats)}{_src(s.source_url)}"
+        f"{_basis(s.basis)}"
+    ]
+    lines.append(
+        f"**Announced:** {p.announced_date.isoformat()}{_tags(_one(p.caveats, 'announced'))}"
+        f"{_src(p.announced_source_url)}"
+    )
     for dispute in s.disputes:
         if dispute.source_url:
             lines.append(
-                f"**Disputed ({_day(dispute.date)}):** {escape(dispute.summary)}"
-                f"{_src(dispute.source_url)}"
+                f"**Disputed ({dispute.when}):** {escape(dispute.summary)}"
+                f"{_tags(dispute.caveats)}{_src(dispute.source_url)}"
             )
     if view.pending:
         lines.append(
@@ -107,7 +126,12 @@ def pledge_card(view: PledgeStatusView, news: Sequence[StoryView] = ()) -> disco
     embed.description = clip("\n".join(lines), DESCRIPTION)
 
     if p.scope_quote and p.scope_quote_source_url:
-        _field(embed, "Scope", f"> {escape(p.scope_quote)}{_src(p.scope_quote_source_url)}")
+        _field(
+            embed,
+            "Scope",
+            f"> {escape(p.scope_quote)}{_tags(_one(p.caveats, 'scope_quote'))}"
+            f"{_src(p.scope_quote_source_url)}",
+        )
     if p.conditions and p.conditions_sources:
         _field(embed, "Conditions", _with_sources(p.conditions, p.conditions_sources))
     if p.exceptions and p.exceptions_quote:
@@ -119,7 +143,7 @@ def pledge_card(view: PledgeStatusView, news: Sequence[StoryView] = ()) -> disco
     expiry = _expiry(view)
     _field(embed, "Expiry", expiry)
     history = [
-        f"`{_day(e.date)}` {escape(e.summary)}{_src(e.source_url)}"
+        f"`{e.when}` {escape(e.summary)}{_tags(e.caveats)}{_src(e.source_url)}"
         for e in s.history
         if e.source_url
     ]
@@ -146,8 +170,9 @@ def _expiry(view: PledgeStatusView) -> str | None:
     if s.deadline is not None:
         stamp = when(s.deadline.day, "D")
         relative = when(s.deadline.day, "R")
+        derived = _tags(["derived"]) if s.deadline.derived else ""
         parts.append(
-            f"**Runs out {stamp} ({relative})**: {escape(s.deadline.label)}"
+            f"**Runs out {stamp} ({relative})**: {escape(s.deadline.label)}{derived}"
             f"{_src(s.deadline.source_url)}"
         )
     return "\n".join(parts) or None
@@ -160,6 +185,7 @@ def pledge_pages(views: Sequence[PledgeStatusView]) -> list[discord.Embed]:
         pending = f" \u00b7 {len(v.pending)} to review" if v.pending else ""
         rows.append(
             f"**{escape(v.pledge.company_name)}** \u2014 {_status(v.state.status)}{since}"
+            f"{_tags(v.state.caveats, 120)}"
             f"{_src(v.state.source_url or v.pledge.announced_source_url)}{pending}\n"
             f"{escape(v.pledge.title)}"
         )
@@ -173,31 +199,60 @@ def bill_card(
     view: BillStatusView, law: Law | None = None, stored: BillView | None = None
 ) -> discord.Embed:
     embed = discord.Embed(title=line(view.title, 256), url=view.url, colour=COLOURS["bill_stage"])
-    ids = ", ".join(escape(i) for i in dict.fromkeys(view.identifiers)) or view.id
-    when_text = f" since {view.stage_date.isoformat()}" if view.stage_date else ""
+    ids = _ids(view) or escape(view.id)
     lines = [
         f"**{ids}** \u2014 {escape(law.jurisdiction_name if law else view.jurisdiction)}",
-        f"**Stage:** {label(view.stage) if view.stage else 'unknown'}{when_text}"
-        f"{_src(view.stage_source_url)}",
+        f"**Stage:** {stage_text(view)}{_src(view.stage_source_url)}{_basis(view.stage_basis)}",
     ]
+    for e in view.in_force:
+        lines.append(f"**In force:** {e['when']}{_tags(e['labels'])}{_src(e['source_url'])}")
+    if view.change:
+        c = view.change
+        lines.append(
+            f"**{label(c['kind']).capitalize()} {c['when']}:** {escape(clip(c['text'], 400))}"
+            f"{_tags(c['labels'])}{_src(c['source_url'])}"
+        )
+        if c["signed"]:
+            signed = c["signed"]
+            lines.append(
+                f"\u2003rollback signed {signed['when']}{_tags(signed['labels'])}"
+                f"{_src(signed['source_url'])}"
+            )
     if law is not None and law.source_url:
+        unsourced = law.source_notes
         if law.session:
             lines.append(f"**Session:** {escape(law.session)}{_src(law.source_url)}")
         if law.introduced_date:
-            lines.append(f"**Introduced:** {law.introduced_date.isoformat()}{_src(law.source_url)}")
-        if law.sponsors:
-            lines.append(f"**Sponsors:** {escape('; '.join(law.sponsors))}{_src(law.source_url)}")
+            lines.append(
+                f"**Introduced:** {law.introduced_date.isoformat()}"
+                f"{_tags(_one(law.caveats, 'introduced_date'))}{_src(law.source_url)}"
+            )
+        if law.sponsors and "sponsors" not in unsourced:
+            lines.append(
+                f"**Sponsors:** {escape('; '.join(law.sponsors))}"
+                f"{_tags(_one(law.caveats, 'sponsors'))}{_src(law.source_url)}"
+            )
     embed.description = clip("\n".join(lines), DESCRIPTION)
     if law is not None:
         scope_src = law.scope_quote_source_url or law.source_url
         if law.scope_quote and scope_src:
-            _field(embed, "Scope", f"> {escape(law.scope_quote)}{_src(scope_src)}")
-        if law.exceptions and law.source_url:
-            _field(embed, "Exceptions", escape(law.exceptions) + _src(law.source_url))
-        if law.conditions and law.source_url:
-            _field(embed, "Conditions", escape(law.conditions) + _src(law.source_url))
+            _field(
+                embed,
+                "Scope",
+                f"> {escape(law.scope_quote)}{_tags(_one(law.caveats, 'scope_quote'))}"
+                f"{_src(scope_src)}",
+            )
+        for name, value in (("exceptions", law.exceptions), ("conditions", law.conditions)):
+            # A fact the sheet read without an address is not cited with another source.
+            if value and law.source_url and name not in law.source_notes:
+                _field(
+                    embed,
+                    name.capitalize(),
+                    escape(value) + _tags(_one(law.caveats, name)) + _src(law.source_url),
+                )
     history = [
-        f"`{e['date'] or 'undated'}` {escape(e['text'])}{_src(e['source_url'])}"
+        f"`{e.get('when') or e['date'] or 'undated'}` {escape(e['text'])}"
+        f"{_tags(e.get('labels', ()))}{_src(e['source_url'])}"
         for e in view.history
         if e.get("source_url")
     ]
@@ -212,15 +267,35 @@ def bill_card(
     return fit(embed)
 
 
-def bill_pages(views: Sequence[BillStatusView], *, title: str) -> list[discord.Embed]:
+def stage_text(view: BillStatusView, limit: int = 400) -> str:
+    """The stage, since when, and how it is known: "enacted since 2020-06-30 (signed)"."""
+    stage = label(view.stage) if view.stage else "unknown"
+    since = f" since {view.stage_date.isoformat()}" if view.stage_date else ""
+    how = [label(view.stage_event)] if view.stage_event else []
+    if view.change:
+        how.append(f"then {label(view.change['kind'])} {view.change['when']}")
+    return f"{stage}{since}{_tags([*how, *view.stage_caveats], limit)}"
+
+
+def _ids(view: BillStatusView) -> str:
+    return ", ".join(
+        escape(i) + _tags(_one(view.caveats, i), 120) for i in dict.fromkeys(view.identifiers)
+    )
+
+
+def bill_pages(
+    views: Sequence[BillStatusView], *, title: str, watching: Sequence[WatchingView] = ()
+) -> list[discord.Embed]:
     rows = []
     for v in views:
-        ids = ", ".join(escape(i) for i in dict.fromkeys(v.identifiers)) or escape(v.id)
-        since = f" since {v.stage_date.isoformat()}" if v.stage_date else ""
-        stage = label(v.stage) if v.stage else "stage unknown"
         rows.append(
-            f"**{ids}** ({escape(v.jurisdiction)}) \u2014 {stage}{since}"
-            f"{_src(v.stage_source_url)}\n{line(v.title, 200)}"
+            f"**{_ids(v) or escape(v.id)}** ({escape(v.jurisdiction)}) \u2014 "
+            f"{stage_text(v, 160)}{_src(v.stage_source_url)}\n{line(v.title, 200)}"
+        )
+    for w in watching:
+        rows.append(
+            f"**Watching for** ({escape(w.jurisdiction)}) \u2014 not confirmed to exist\n"
+            f"{line(w.title, 200)}\n{escape(clip(w.note or '', 300))}"
         )
     return list_pages(title, rows, COLOURS["bill_stage"], hint="`/bill <id>`")
 
@@ -333,7 +408,14 @@ def suggestion_pages(pending: Sequence[SuggestionView]) -> list[discord.Embed]:
     )
 
 
-def about_card(*, pledges: int, laws: int, guilds: int, commands: Sequence[str]) -> discord.Embed:
+def about_card(
+    *,
+    pledges: int,
+    laws: int,
+    guilds: int,
+    commands: Sequence[str],
+    watching: Sequence[str] = (),
+) -> discord.Embed:
     embed = discord.Embed(
         title="PledgeWatch",
         description=(
@@ -346,6 +428,12 @@ def about_card(*, pledges: int, laws: int, guilds: int, commands: Sequence[str])
     )
     embed.add_field(name="Tracking", value=f"{pledges} pledges, {laws} laws and bills")
     embed.add_field(name="Servers", value=str(guilds))
+    if watching:
+        embed.add_field(
+            name="Watching for (not confirmed to exist)",
+            value=clip("\n".join(escape(w) for w in watching), FIELD_VALUE),
+            inline=False,
+        )
     embed.add_field(
         name="Commands",
         value=clip(" ".join(f"`/{c}`" for c in commands), FIELD_VALUE),
