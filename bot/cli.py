@@ -8,6 +8,7 @@ import json
 import signal
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -480,13 +481,14 @@ async def show_bills(
     jurisdiction: str | None,
     stage: str | None,
     out: TextIO = sys.stdout,
+    today: date | None = None,
 ) -> int:
     from bot.domain.watchlist import load_watchlist
     from bot.status import bill_statuses, watching_for
 
     watchlist = load_watchlist()
     async with open_store(settings) as repo:
-        views = await bill_statuses(repo, watchlist, today=utc_now().date())
+        views = await bill_statuses(repo, watchlist, today=today or utc_now().date())
     watching = [w for w in watching_for(watchlist) if not stage]
     if jurisdiction:
         j = jurisdiction.lower()
@@ -525,14 +527,20 @@ async def show_bills(
 
 
 async def show_bill(
-    settings: Settings, query: str, *, as_json: bool, out: TextIO = sys.stdout
+    settings: Settings,
+    query: str,
+    *,
+    as_json: bool,
+    out: TextIO = sys.stdout,
+    today: date | None = None,
 ) -> int:
     from bot.domain.watchlist import load_watchlist
     from bot.errors import NotFoundError
     from bot.status import bill_statuses, find_bill
 
     async with open_store(settings) as repo:
-        view = find_bill(await bill_statuses(repo, load_watchlist(), today=utc_now().date()), query)
+        views = await bill_statuses(repo, load_watchlist(), today=today or utc_now().date())
+        view = find_bill(views, query)
     if view is None:
         raise NotFoundError(f"no tracked law or bill matches {query!r}")
     data = view.as_json()
@@ -541,7 +549,7 @@ async def show_bill(
         return 0
     ids = ", ".join(_with_label(i, view.caveats) for i in view.identifiers)
     out.write(f"{view.title}\n{ids} — {view.jurisdiction}\n")
-    out.write(f"Stage: {_stage_text(view)} since {view.stage_date or 'unknown date'}")
+    out.write(f"Stage: {_stage_text(view, since=True)}")
     out.write(f"  [{view.stage_source_url or 'no source'}]\n")
     for basis in view.stage_basis:
         out.write(f"  derived from: {basis}\n")
@@ -564,9 +572,11 @@ async def show_bill(
     return 0
 
 
-def _stage_text(view: BillStatusView) -> str:
-    """The stage with how it is known: "enacted (signed; derived)"."""
+def _stage_text(view: BillStatusView, *, since: bool = False) -> str:
+    """The stage with how it is known: "enacted since 2020-06-30 (signed; derived)"."""
     stage = (view.stage or "unknown").replace("_", " ")
+    if since:
+        stage += f" since {view.stage_date or 'unknown date'}"
     how = [view.stage_event.replace("_", " ")] if view.stage_event else []
     if view.change:
         how.append(f"then {view.change['kind'].replace('_', ' ')} {view.change['when']}")

@@ -69,7 +69,10 @@ def _one(labels: dict[str, str], name: str) -> list[str]:
 
 
 def _basis(basis: Sequence[str]) -> str:
-    return "".join(f"\n\u2003derived from: {escape(clip(b, 300))}" for b in basis)
+    """The events a derived status or stage comes from, on the same line as its source."""
+    if not basis:
+        return ""
+    return f" \u00b7 derived from: {escape(clip('; '.join(basis), 500))}"
 
 
 def _newest_that_fit(lines: Sequence[str], limit: int = FIELD_VALUE) -> str | None:

@@ -110,6 +110,13 @@ def test_jurisdiction_codes(watchlist: Watchlist) -> None:
     assert codes <= known
 
 
+def undouble(url: str | None) -> str | None:
+    """The sheet's notes: an address returned twice over (King County) is its first half."""
+    if url and url.count("https://") == 2:
+        return "https://" + url.split("https://")[1]
+    return url
+
+
 @pytest.mark.skipif(not FACTS.exists(), reason="../shared/facts/moratoria.yaml is not present")
 def test_matches_the_fact_sheet() -> None:
     sheet = yaml.safe_load(FACTS.read_text(encoding="utf-8"))
@@ -122,7 +129,7 @@ def test_matches_the_fact_sheet() -> None:
         # Entries the sheet gives no address for are left out, unless they only record that
         # something is unverified.
         theirs = [
-            (e.get("date"), e["status"], e.get("source_url"))
+            (e.get("date"), e["status"], undouble(e.get("source_url")))
             for e in entry["status_history"]
             if e.get("source_url") or e["verification"] == "unverified"
         ]

@@ -80,10 +80,16 @@ DEBATE = (
 )
 
 
+# While the 117th Congress sat (it ended on 2023-01-03).
+IN_117 = datetime(2021, 10, 1, 12, 0, tzinfo=UTC)
+
+
 async def test_a_new_bill_on_the_topic_is_announced_once_with_its_stage(repo: Repository) -> None:
-    result = await ingest(repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT))
+    result = await ingest(repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT), now=IN_117)
     assert [(a.kind, a.payload["stage"]) for a in result.alerts] == [("new_bill", "in_committee")]
-    again = await ingest(repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT))
+    again = await ingest(
+        repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT), now=IN_117
+    )
     assert again.alerts == []
     bill = await repo.bill("us-117-hr-3907")
     assert bill is not None
@@ -94,8 +100,8 @@ async def test_a_new_bill_on_the_topic_is_announced_once_with_its_stage(repo: Re
 async def test_a_stage_change_is_an_alert_with_old_and_new_stage_and_its_source(
     repo: Repository,
 ) -> None:
-    await ingest(repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT))
-    result = await ingest(repo, IngestEntry(bill_item("g2", PASSED), RELEVANT))
+    await ingest(repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT), now=IN_117)
+    result = await ingest(repo, IngestEntry(bill_item("g2", PASSED), RELEVANT), now=IN_117)
     [alert] = result.alerts
     assert alert.kind == "bill_stage"
     p = alert.payload
@@ -107,6 +113,25 @@ async def test_a_stage_change_is_an_alert_with_old_and_new_stage_and_its_source(
     assert p["action_text"].startswith("Passed/agreed to in House")
     assert p["source_url"] == URL
     assert p["earlier_alerts"] == ["bill:us-117-hr-3907:new"]  # for the delivery layer to edit
+
+
+async def test_a_bill_of_an_ended_congress_is_kept_but_never_announced(repo: Repository) -> None:
+    from bot.domain.watchlist import load_watchlist
+    from bot.status import bill_statuses
+
+    law = "us-frbtma-117"
+    first = await ingest(repo, IngestEntry(bill_item("g1", INTRO, REFERRED), RELEVANT, law_id=law))
+    later = await ingest(repo, IngestEntry(bill_item("g2", PASSED), RELEVANT, law_id=law))
+    assert first.alerts == []  # not a new bill: the 117th Congress ended on 2023-01-03
+    assert later.alerts == []
+    bill = await repo.bill("us-117-hr-3907")
+    assert bill is not None
+    assert bill.stage == "passed_one_chamber"  # the record's own actions are kept as they are
+    views = await bill_statuses(repo, load_watchlist(), today=NOW.date())
+    [view] = [v for v in views if v.id == law]
+    assert (view.stage, view.stage_date) == ("expired", date(2023, 1, 3))
+    assert "derived" in view.stage_caveats
+    assert view.stage_basis[-1] == "the 117th Congress ended on 2023-01-03"
 
 
 async def test_an_unknown_action_keeps_the_stage_and_is_kept(repo: Repository) -> None:

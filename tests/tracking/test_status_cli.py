@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,8 @@ from bot.domain.pledges import Signal
 from bot.domain.types import FeedItem, Match
 from bot.settings import Settings
 from storage.records import IngestEntry
+
+TODAY = date(2026, 12, 2)
 
 
 @pytest.fixture
@@ -66,10 +68,18 @@ async def test_bills_filter_by_jurisdiction_and_stage(settings: Settings) -> Non
     data = json.loads(out.getvalue())
     assert {b["id"] for b in data} == {"wa-sb6280-2020", "king-county-wa-2021"}
     enacted = io.StringIO()
-    await show_bills(settings, as_json=True, jurisdiction=None, stage="expired", out=enacted)
+    await show_bills(
+        settings, as_json=True, jurisdiction=None, stage="expired", out=enacted, today=TODAY
+    )
     assert {b["id"] for b in json.loads(enacted.getvalue())} == {
+        "us-frbtma-116",
         "us-frbtma-117",
         "us-frbtma-118",
+        "us-ethical-use-fr-act-116",
+        "us-gfjpa-116",
+        "us-gfjpa-117",
+        "us-stop-biometric-surveillance-le-act-116",
+        "us-federal-police-camera-accountability-act-118",
         "ca-ab1215-2019",
     }
 
