@@ -139,3 +139,32 @@ def test_huge_feed_states_and_bill_titles_stay_within_limits(name, error, title)
         assert problems(page) == []
     assert problems(bill_card(view)) == []
     assert problems(bill_pages([view] * 20, title=title or "t")[0]) == []
+
+
+@pytest.mark.parametrize("law", [law for law in WATCHLIST.laws if law.history], ids=lambda x: x.id)
+def test_every_label_on_a_law_is_shown_beside_its_fact(law):
+    view = _law_view(law, [], today=TODAY)
+    card = bill_card(view, law)
+    shown = "\n".join(texts(card))
+
+    for caveat in view.stage_caveats:
+        assert caveat in (card.description or ""), f"{law.id}: stage label {caveat!r} dropped"
+    for basis in view.stage_basis:
+        assert basis[:60] in (card.description or ""), law.id
+    for name, caveat in law.caveats.items():
+        if name not in law.source_notes:
+            assert caveat in shown, f"{law.id}: {name} label dropped"
+    assert problems(card) == []
+
+
+def test_watched_for_entries_page_after_the_listed_bills_within_limits():
+    from bot.status import watching_for
+
+    views = [_law_view(law, [], today=TODAY) for law in WATCHLIST.laws if law.verified_existence]
+    watching = watching_for(WATCHLIST)
+    pages = bill_pages(views, title="Laws and bills", watching=watching)
+
+    assert all(problems(p) == [] for p in pages)
+    last = pages[-1].description or ""
+    assert "**Watching for** (US-federal) \u2014 not confirmed to exist" in last
+    assert "Three searches found no 119th-Congress reintroduction" in last

@@ -95,7 +95,8 @@ async def test_pledge_shows_status_scope_history_and_a_source_for_each(world: Wo
     assert "nasdaq.com" in card["description"]  # the extension's source
     assert "one-year moratorium" in field(message, "Scope")
     assert LINK.search(field(message, "Scope"))
-    assert "Thorn" in field(message, "Exceptions")
+    # the sheet's notes: the quote comes from news reports of Amazon's post
+    assert "*(quoted from news reports of Amazon" in field(message, "Scope")
     assert "2021-05-18" in field(message, "History")
     for line in field(message, "History").splitlines():
         if line.startswith("`"):
@@ -224,6 +225,112 @@ async def test_bills_jurisdiction_autocomplete_offers_known_places(world: World)
 
     assert found[0]["value"] == "US-WA"
     assert len(found) <= 25
+
+
+# --- labels beside what the fact sheet marks, and what the project derives ----------------
+
+
+def stage_line(message: FakeMessage) -> str:
+    return next(
+        line for line in embed(message)["description"].splitlines() if "**Stage:**" in line
+    )
+
+
+async def test_a_bill_of_an_ended_congress_shows_expired_derived_with_the_day_it_ended(
+    world: World,
+):
+    message = await world.reply("bill", {"id": "H.R. 3907"})
+
+    line = stage_line(message)
+    assert "expired since 2023-01-03" in line
+    assert "derived" in line
+    assert "derived from: the 117th Congress ended on 2023-01-03" in line
+    assert LINK.search(line)
+
+
+async def test_a_replaced_law_shows_its_replacement_and_no_invented_enactment_date(world: World):
+    message = await world.reply("bill", {"id": "HB 2031"})
+
+    description = embed(message)["description"]
+    line = stage_line(message)
+    assert "**Stage:** enacted *(effective; then replaced 2022-04-27; derived)*" in line
+    assert "since" not in line  # the sheet gives no enactment date, only the in-force date
+    assert "derived from: in force from 2021-07-01" in line
+    assert "**In force:** 2021-07-01" in description
+    assert "**Replaced 2022-04-27:** SB 741 (2022) became law" in description
+
+
+async def test_a_rollback_signing_is_shown_as_the_rollbacks(world: World):
+    message = await world.reply("bill", {"id": "new-orleans-la-2020-2022"})
+
+    description = embed(message)["description"]
+    assert "enacted since 2020-12-17" in stage_line(message)
+    assert "**Partly reversed 2022-07-21:**" in description
+    assert "rollback signed 2022-07-28 *(sources conflict: AP says judge approval" in description
+
+
+async def test_oaklands_approval_counts_and_its_final_adoption_is_labelled_unverified(
+    world: World,
+):
+    message = await world.reply("bill", {"id": "oakland-ca-2019"})
+
+    line = stage_line(message)
+    assert "enacted since 2019-07-16 *(passed first vote; final adoption unverified)*" in line
+
+
+async def test_weak_sources_and_conflicts_are_labelled_beside_their_facts(world: World):
+    policing = await world.reply("bill", {"id": "H.R. 7120"})
+    maryland = await world.reply("bill", {"id": "md-sb182-2024"})
+
+    assert "S.3912 *(weakly sourced (an advocacy page only))*" in embed(policing)["description"]
+    assert (
+        "**Introduced:** 2024-01-10 *(sources conflict: the bill text is dated 2024-01-05)*"
+        in embed(maryland)["description"]
+    )
+    assert "`2024-01-10` Introduced" in field(maryland, "History")
+    assert "*(sources conflict: the bill text is dated 2024-01-05)*" in field(maryland, "History")
+
+
+async def test_a_derived_pledge_status_names_the_events_it_comes_from(world: World):
+    microsoft = await world.reply("pledge", {"company": "microsoft"})
+    meta = await world.reply("pledge", {"company": "meta"})
+    ibm = await world.reply("pledge", {"company": "ibm"})
+
+    assert "**Status:** conditional since 2020-06-11 *(derived)*" in embed(microsoft)["description"]
+    assert "derived from: the pledge holds until a condition is met" in (
+        embed(microsoft)["description"]
+    )
+    meta_text = embed(meta)["description"]
+    assert "**Status:** reversed or disputed since 2024-10-22 *(derived; sources conflict" in (
+        meta_text
+    )
+    assert "derived from: 2024-10-22: Meta tests FR" in meta_text
+    assert "**Announced:** 2021-11-02 *(an opinion piece" in meta_text
+    assert "**Disputed (~2023-08):**" in embed(ibm)["description"]
+    assert "*(approximate date: 2023-08" in embed(ibm)["description"]
+
+
+async def test_the_pledge_list_labels_derived_statuses(world: World):
+    message = await world.reply("pledges")
+
+    entries = embed(message)["description"].split("\n\n")
+    microsoft = next(e for e in entries if e.startswith("**Microsoft**"))
+    amazon = next(e for e in entries if e.startswith("**Amazon"))
+    assert "conditional since 2020-06-11 *(derived)*" in microsoft
+    assert "*(" not in amazon.split("\n")[0]  # the extension is the sheet's own, verified
+
+
+async def test_an_unconfirmed_bill_is_watched_for_not_listed(world: World):
+    expired = await world.reply("bills", {"stage": "expired"})
+    about = await world.reply("about")
+    found = await world.choices("bill", {"id": "119th"}, "id")
+
+    shown = text_of(expired)
+    assert "reintroduction" not in shown
+    assert "H.R.7356, S.4084" in shown  # the 116th Congress's bills expired with it
+    assert "Watching for (not confirmed to exist)" in text_of(about)
+    assert "Facial Recognition and Biometric Technology Moratorium Act (119th" in text_of(about)
+    assert "us-frbtma-119" not in {c["value"] for c in found}
 
 
 # --- pages ------------------------------------------------------------------------------------

@@ -147,3 +147,70 @@ async def test_review_lists_confirms_and_rejects(settings: Settings) -> None:
     assert data["status"] == "expired"
     assert data["history"][-1]["source_url"] == "https://news.example/0"
     assert "confirmed by ana" in data["history"][-1]["summary"]
+
+
+async def test_bills_label_derived_and_conflicting_facts_and_list_what_is_watched_for(
+    settings: Settings,
+) -> None:
+    text = io.StringIO()
+    await show_bills(settings, as_json=False, jurisdiction="US-federal", stage=None, out=text,
+                     today=TODAY)
+    shown = text.getvalue()
+    assert "expired (expired; derived)" in shown  # H.R. 3907: the tracker's, dated by the rule
+    assert "S.3912 (weakly sourced (an advocacy page only))" in shown
+    assert "Watching for (not confirmed to exist): Facial Recognition and Biometric" in shown
+    assert "reintroduction). Three searches found no 119th-Congress reintroduction" in shown
+
+    data = io.StringIO()
+    await show_bills(settings, as_json=True, jurisdiction=None, stage=None, out=data, today=TODAY)
+    rows = {row["id"]: row for row in json.loads(data.getvalue())}
+    assert rows["us-frbtma-119"]["watching_for"] is True
+    assert "tracked" not in rows["us-frbtma-119"]
+    hb2031 = rows["va-hb2031-2021"]
+    assert (hb2031["stage"], hb2031["stage_date"], hb2031["stage_labels"]) == (
+        "enacted",
+        None,
+        ["derived"],
+    )
+    assert hb2031["stage_derived_from"] == [
+        "in force from 2021-07-01: Enacted as Chapter 537, effective 7/1/21."
+    ]
+    assert hb2031["change"]["kind"] == "replaced"
+    assert hb2031["in_force"][0]["date"] == "2021-07-01"
+    assert rows["md-sb182-2024"]["fact_labels"] == {
+        "introduced_date": "sources conflict: the bill text is dated 2024-01-05"
+    }
+
+
+async def test_bill_text_shows_in_force_rollback_and_labels(settings: Settings) -> None:
+    out = io.StringIO()
+    await show_bill(settings, "new-orleans-la-2020-2022", as_json=False, out=out, today=TODAY)
+    shown = out.getvalue()
+    stage = "Stage: enacted since 2020-12-17 (ban passed; then partly reversed 2022-07-21; derived)"
+    assert stage in shown
+    assert "Partly reversed: 2022-07-21: Council voted 4-2" in shown
+    assert "  rollback signed 2022-07-28 (sources conflict: AP says" in shown
+    washington = io.StringIO()
+    await show_bill(settings, "SB 6280", as_json=False, out=washington, today=TODAY)
+    assert "In force: 2021-07-01 (sources conflict: insideprivacy: June 11, 2020)" in (
+        washington.getvalue()
+    )
+
+
+async def test_pledge_text_and_json_label_derived_status_and_weak_sources(
+    settings: Settings,
+) -> None:
+    out = io.StringIO()
+    await show_pledge(settings, "microsoft", as_json=False, out=out)
+    shown = out.getvalue()
+    assert "Status: conditional since 2020-06-11 (derived)" in shown
+    assert "  derived from: the pledge holds until a condition is met" in shown
+    meta = io.StringIO()
+    await show_pledge(settings, "meta", as_json=True, out=meta)
+    data = json.loads(meta.getvalue())
+    assert data["status_labels"][0] == "derived"
+    assert data["status_labels"][1].startswith("sources conflict")
+    assert data["fact_labels"]["announced"].startswith("an opinion piece")
+    listing = io.StringIO()
+    await show_pledges(settings, as_json=False, out=listing)
+    assert "conditional (derived)" in listing.getvalue()
