@@ -457,7 +457,7 @@ async def review(settings: Settings, args: argparse.Namespace, out: TextIO = sys
         confirm = args.confirm is not None
         number = args.confirm if confirm else args.reject
         views = await pledge_statuses(repo, load_watchlist(), today=utc_now().date())
-        current = {v.pledge.id: v.state.status for v in views}
+        current = {v.pledge.id: v.state for v in views}
         waiting = {x.id: x for x in await repo.suggestions()}
         old = current.get(waiting[number].pledge_id) if number in waiting else None
         decided = await repo.decide_suggestion(
@@ -466,7 +466,10 @@ async def review(settings: Settings, args: argparse.Namespace, out: TextIO = sys
             by=args.by or getpass.getuser(),
             now=utc_now(),
             note=args.note,
-            alert_payload={"old_status": old},
+            alert_payload={
+                "old_status": old.status if old else None,
+                "old_status_labels": list(old.caveats) if old else [],
+            },
             sinks=(delivery_mode(settings),),
         )
     verb = "Confirmed" if confirm else "Rejected"

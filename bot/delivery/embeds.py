@@ -308,7 +308,10 @@ def _pledge_status(alert: AlertView, p: dict[str, Any]) -> discord.Embed:
     b = _Builder("pledge_status", f"Pledge status changed: {who}", p.get("source_url"))
     b.author("Pledge status")
     old, new = label(p.get("old_status")), label(p.get("new_status"))
-    change = f"**{line(old, 60)}** \u2192 **{line(new, 60)}**" if old else f"**{line(new, 60)}**"
+    # A derived old status (a conditional pledge, a term that ran out) says so.
+    tags = "; ".join(str(x) for x in p.get("old_status_labels") or [])
+    was = f"**{line(old, 60)}**" + (f" *({line(tags, 200)})*" if tags else "")
+    change = f"{was} \u2192 **{line(new, 60)}**" if old else f"**{line(new, 60)}**"
     heading = p.get("pledge_title") or p.get("pledge_id")
     b.description(f"{line(heading, 200)}\n{change}")
     b.field("Why", link(p.get("title") or "source", p.get("source_url")), inline=False)

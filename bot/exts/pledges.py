@@ -134,7 +134,8 @@ class Pledges(commands.Cog):
             raise NotFoundError(f"no suggestion #{number}. `/pledge-review list` shows them.")
         if found.state != "pending":
             raise InputError(f"Suggestion #{number} was already {found.state}.")
-        current = {v.pledge.id: v.state.status for v in await self._views()}
+        current = {v.pledge.id: v.state for v in await self._views()}
+        old = current.get(found.pledge_id)
         user = interaction.user
         decided = await repo.decide_suggestion(
             number,
@@ -142,7 +143,10 @@ class Pledges(commands.Cog):
             by=f"{user.name} (Discord {user.id})",
             now=self.bot.clock(),
             note=note,
-            alert_payload={"old_status": current.get(found.pledge_id)},
+            alert_payload={
+                "old_status": old.status if old else None,
+                "old_status_labels": list(old.caveats) if old else [],
+            },
             sinks=("discord",),
         )
         if confirm:

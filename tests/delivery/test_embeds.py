@@ -56,6 +56,7 @@ def payload_for(
         "current_status": "active",
         "suggested_status": "lifted",
         "old_status": "active",
+        "old_status_labels": [title, summary],
         "new_status": "extended",
         "date": "2021-05-18",
         "source_url": url,
@@ -249,3 +250,22 @@ def test_message_parts_is_what_the_sinks_send() -> None:
     )
     assert isinstance(parts, MessageParts)
     assert parts.embed.title == "Feed failing: Feed"
+
+
+def test_a_pledge_status_alert_labels_a_derived_old_status() -> None:
+    payload = {
+        "pledge_id": "microsoft-us-police-fr-sales-pledge",
+        "company_name": "Microsoft",
+        "pledge_title": "No sales to US police until a national law",
+        "old_status": "conditional",
+        "old_status_labels": ["derived"],
+        "new_status": "lifted",
+        "source_url": "https://news.example/1",
+        "title": "Microsoft lifts its pledge",
+        "date": "2026-01-04",
+    }
+    embed = render_alert(alert("pledge_status", payload))
+    assert "**conditional** *(derived)* \u2192 **lifted**" in (embed.description or "")
+    plain = render_alert(alert("pledge_status", {**payload, "old_status_labels": []}))
+    assert "**conditional** \u2192 **lifted**" in (plain.description or "")
+
