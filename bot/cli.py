@@ -565,6 +565,9 @@ async def show_bill(
         if c["signed"]:
             s = c["signed"]
             out.write(f"  rollback signed {s['when']}{_labels(s['labels'])}  [{s['source_url']}]\n")
+    if view.fr_provisions:
+        sources = ", ".join(view.fr_provisions_sources)
+        out.write(f"Facial-recognition provisions: {view.fr_provisions}  [{sources}]\n")
     for name, text in view.caveats.items():
         if name not in view.identifiers:
             out.write(f"Note on {_status(name)}: {text}\n")

@@ -83,6 +83,8 @@ class BillStatusView:
     change: dict[str, Any] | None = None
     # Caveats on single facts (a bill number, the introduction date...), by field or id.
     caveats: dict[str, str] = field(default_factory=dict)
+    fr_provisions: str | None = None
+    fr_provisions_sources: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -99,6 +101,8 @@ class BillStatusView:
             "in_force": list(self.in_force),
             "change": self.change,
             "fact_labels": dict(self.caveats),
+            "fr_provisions": self.fr_provisions,
+            "fr_provisions_sources": list(self.fr_provisions_sources),
             "url": self.url,
             "tracked": self.tracked,
             "history": list(self.history),
@@ -208,6 +212,8 @@ def _law_view(law: Law, stored: list[BillView], *, today: date) -> BillStatusVie
         history=history,
         **_standing_fields(standing),
         caveats=dict(law.caveats),
+        fr_provisions=law.fr_provisions if law.fr_provisions_sources else None,
+        fr_provisions_sources=law.fr_provisions_sources,
     )
 
 

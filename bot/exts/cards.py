@@ -245,6 +245,12 @@ def bill_card(
                 f"> {escape(law.scope_quote)}{_tags(_one(law.caveats, 'scope_quote'))}"
                 f"{_src(scope_src)}",
             )
+        if law.fr_provisions and law.fr_provisions_sources:
+            _field(
+                embed,
+                "Facial-recognition provisions",
+                _with_sources(law.fr_provisions, law.fr_provisions_sources),
+            )
         for name, value in (("exceptions", law.exceptions), ("conditions", law.conditions)):
             # A fact the sheet read without an address is not cited with another source.
             if value and law.source_url and name not in law.source_notes:

@@ -283,6 +283,7 @@ async def test_weak_sources_and_conflicts_are_labelled_beside_their_facts(world:
     maryland = await world.reply("bill", {"id": "md-sb182-2024"})
 
     assert "S.3912 *(weakly sourced (an advocacy page only))*" in embed(policing)["description"]
+    assert "Exact section text NOT verified" in field(policing, "Facial-recognition provisions")
     assert (
         "**Introduced:** 2024-01-10 *(sources conflict: the bill text is dated 2024-01-05)*"
         in embed(maryland)["description"]
