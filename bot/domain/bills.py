@@ -373,17 +373,8 @@ FACT_STEPS: dict[str, Step | None] = {
     "lawsuit_filed": None,
     "settled": None,
 }
-# Steps of the fact sheet only: they say something about the law besides its stage.
-_FACT_ONLY = frozenset({"effective", "replaced", "partly_reversed"})
 # The same measure brought back in a later session: its stage starts over.
 _RESTARTS = frozenset({"reintroduced_house"})
-
-
-def fact_step(action: BillAction) -> Step | None:
-    """``codes`` holds the fact sheet's event name; in a plain fold, in-force and rollback
-    events move nothing (see :func:`law_standing`)."""
-    step = next((FACT_STEPS[c] for c in action.codes if c in FACT_STEPS), None)
-    return None if step is None or step.kind in _FACT_ONLY else step
 
 
 def text_only_step(action: BillAction) -> Step | None:
@@ -395,7 +386,6 @@ STEPPERS: dict[str, Callable[[BillAction], Step | None]] = {
     "openstates": openstates_step,
     "legiscan": legiscan_step,
     "text": text_only_step,
-    "fact": fact_step,
 }
 
 
@@ -415,9 +405,7 @@ def stage_history(
     Actions come oldest first (as the adapters give them); same-day actions keep that order.
     """
     stepper = STEPPERS[source]
-    ordered = list(actions)
-    if source != "fact":  # the fact sheet is in order already, undated entries in place
-        ordered = sorted(ordered, key=lambda action: action.date or date.min)
+    ordered = sorted(actions, key=lambda action: action.date or date.min)
     stage: Stage | None = start
     best = RANK.get(start or "", -1)
     chambers: set[str] = set()

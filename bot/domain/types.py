@@ -31,7 +31,7 @@ class BillAction:
     # ``classification`` entries, LegiScan ``progress`` event numbers; empty for RSS text.
     codes: tuple[str, ...] = ()
     chamber: str | None = None
-    # Which crosswalk reads ``codes``: "congress", "openstates", "legiscan", "fact" or
+    # Which crosswalk reads ``codes``: "congress", "openstates", "legiscan" or
     # "text"; empty means the caller's default.
     source: str = ""
 
