@@ -580,10 +580,16 @@ async def show_bill(
 
 def _stage_text(view: BillStatusView, *, since: bool = False) -> str:
     """The stage with how it is known: "enacted since 2020-06-30 (signed; derived)"."""
+    if view.stage is None and view.instrument:
+        return f"no stage ({view.instrument})"
     stage = (view.stage or "unknown").replace("_", " ")
-    if since:
-        stage += f" since {view.stage_date or 'unknown date'}"
-    how = [view.stage_event.replace("_", " ")] if view.stage_event else []
+    if since and view.stage_date:
+        stage += f" since {view.stage_date}"
+    elif since and view.stage:
+        stage += ", date not stated"
+    # The event behind the stage, when its name says more than the stage's.
+    event = view.stage_event if view.stage_event != view.stage else None
+    how = [event.replace("_", " ")] if event else []
     if view.change:
         how.append(f"then {view.change['kind'].replace('_', ' ')} {view.change['when']}")
     return stage + _labels([*how, *view.stage_caveats])

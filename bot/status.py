@@ -85,6 +85,8 @@ class BillStatusView:
     caveats: dict[str, str] = field(default_factory=dict)
     fr_provisions: str | None = None
     fr_provisions_sources: tuple[str, ...] = ()
+    # What the entry is when it is not a bill (a court-enforced settlement).
+    instrument: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -101,6 +103,7 @@ class BillStatusView:
             "in_force": list(self.in_force),
             "change": self.change,
             "fact_labels": dict(self.caveats),
+            "instrument": self.instrument,
             "fr_provisions": self.fr_provisions,
             "fr_provisions_sources": list(self.fr_provisions_sources),
             "url": self.url,
@@ -214,6 +217,7 @@ def _law_view(law: Law, stored: list[BillView], *, today: date) -> BillStatusVie
         caveats=dict(law.caveats),
         fr_provisions=law.fr_provisions if law.fr_provisions_sources else None,
         fr_provisions_sources=law.fr_provisions_sources,
+        instrument=law.instrument_type,
     )
 
 

@@ -492,6 +492,8 @@ def _same_session(record_session: str, law_session: str) -> bool:
 
 _ORDINAL = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
 _KEY_CONGRESS = re.compile(r"^us-(\d{1,3})-")
+# The event a stage stands on when a Congress's end, not a source, expired the bill.
+CONGRESS_ENDED = "congress_ended"
 
 
 def congress_end(number: int) -> date:
@@ -616,20 +618,22 @@ def law_standing(law: Law, *, today: date) -> Standing:
         and stage not in ("vetoed", "failed", "withdrawn")
     ):
         end = congress_end(congress)
-        stated = stage == "expired"
-        if not stated:
+        event = at.status if at else None
+        if stage != "expired":  # the sheet does not say so: the calendar does
             last = at.when if at else "no recorded action"
             derived_from = [f"last recorded action {last}: {at.summary if at else ''}".strip()]
-            stage = "expired"
+            stage, event = "expired", CONGRESS_ENDED
         derived_from.append(f"the {_nth(congress)} Congress ended on {end.isoformat()}")
         when, derived = end, True
+    else:
+        event = at.status if at else None
     if derived and "derived" not in caveats:
         caveats.insert(0, "derived")
     return Standing(
         stage=stage,
         date=when,
         source_url=source,
-        event=at.status if at else None,
+        event=event,
         entry=at,
         derived=derived,
         basis=tuple(derived_from),

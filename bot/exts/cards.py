@@ -278,9 +278,13 @@ def bill_card(
 
 def stage_text(view: BillStatusView, limit: int = 400) -> str:
     """The stage, since when, and how it is known: "enacted since 2020-06-30 (signed)"."""
+    if view.stage is None and view.instrument:
+        return f"no stage *({escape(clip(view.instrument, limit))})*"
     stage = label(view.stage) if view.stage else "unknown"
     since = f" since {view.stage_date.isoformat()}" if view.stage_date else ""
-    how = [label(view.stage_event)] if view.stage_event else []
+    # The event behind the stage, when its name says more than the stage's.
+    event = view.stage_event if view.stage_event != view.stage else None
+    how = [label(event)] if event else []
     if view.change:
         how.append(f"then {label(view.change['kind'])} {view.change['when']}")
     return f"{stage}{since}{_tags([*how, *view.stage_caveats], limit)}"

@@ -28,22 +28,22 @@ TODAY = date(2026, 12, 2)
 # - an in-force date is not a passage date (Virginia HB 2031 has none: enacted, undated);
 # - Oakland's unanimous approval of 2019-07-16 counts; its final adoption is unverified.
 EXPECTED: dict[str, tuple[str | None, str | None, str | None, tuple[str, ...]]] = {
-    "us-frbtma-116": ("expired", "2021-01-03", "introduced_house", ("derived",)),
+    "us-frbtma-116": ("expired", "2021-01-03", "congress_ended", ("derived",)),
     "us-frbtma-117": ("expired", "2023-01-03", "expired", ("derived",)),
     "us-frbtma-118": ("expired", "2025-01-03", "expired", ("derived",)),
-    "us-ethical-use-fr-act-116": ("expired", "2021-01-03", "introduced_senate", ("derived",)),
-    "us-gfjpa-116": ("expired", "2021-01-03", "passed_house", ("derived",)),
-    "us-gfjpa-117": ("expired", "2023-01-03", "passed_house", ("derived",)),
+    "us-ethical-use-fr-act-116": ("expired", "2021-01-03", "congress_ended", ("derived",)),
+    "us-gfjpa-116": ("expired", "2021-01-03", "congress_ended", ("derived",)),
+    "us-gfjpa-117": ("expired", "2023-01-03", "congress_ended", ("derived",)),
     "us-stop-biometric-surveillance-le-act-116": (
         "expired",
         "2021-01-03",
-        "introduced_house",
+        "congress_ended",
         ("derived",),
     ),
     "us-federal-police-camera-accountability-act-118": (
         "expired",
         "2025-01-03",
-        "introduced_house",
+        "congress_ended",
         ("derived",),
     ),
     "us-police-camera-act-118-119": ("introduced", "2025-02-11", "reintroduced_house", ()),

@@ -156,7 +156,9 @@ async def test_bills_label_derived_and_conflicting_facts_and_list_what_is_watche
     await show_bills(settings, as_json=False, jurisdiction="US-federal", stage=None, out=text,
                      today=TODAY)
     shown = text.getvalue()
-    assert "expired (expired; derived)" in shown  # H.R. 3907: the tracker's, dated by the rule
+    assert "H.R.3907, S.2052" in shown
+    assert "expired (derived)    " in shown  # H.R. 3907: the tracker's, dated by the rule
+    assert "expired (congress ended; derived)" in shown  # H.R. 7356: the calendar's alone
     assert "S.3912 (weakly sourced (an advocacy page only))" in shown
     assert "Watching for (not confirmed to exist): Facial Recognition and Biometric" in shown
     assert "reintroduction). Three searches found no 119th-Congress reintroduction" in shown
@@ -194,6 +196,16 @@ async def test_bill_text_shows_in_force_rollback_and_labels(settings: Settings) 
     await show_bill(settings, "SB 6280", as_json=False, out=washington, today=TODAY)
     assert "In force: 2021-07-01 (sources conflict: insideprivacy: June 11, 2020)" in (
         washington.getvalue()
+    )
+    detroit = io.StringIO()
+    await show_bill(settings, "detroit-mi-williams-settlement-2024", as_json=False, out=detroit)
+    assert "Stage: no stage (court-enforced settlement (police policy), not legislation)" in (
+        detroit.getvalue()
+    )
+    hb2031 = io.StringIO()
+    await show_bill(settings, "HB 2031", as_json=False, out=hb2031, today=TODAY)
+    assert "Stage: enacted, date not stated (effective; then replaced 2022-04-27; derived)" in (
+        hb2031.getvalue()
     )
 
 
