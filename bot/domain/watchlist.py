@@ -202,6 +202,9 @@ class Topic(_Record):
     cased_strong: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
     landmark: tuple[str, ...] = ()
+    # Product features built on faces (photo tagging, face grouping): about facial
+    # recognition only in a legal context.
+    feature: tuple[str, ...] = ()
 
 
 class CompanyVocab(_Record):
@@ -241,6 +244,10 @@ class Vocabulary(_Record):
     other_moratoria: tuple[str, ...] = ()
     other_topics: tuple[str, ...] = ()
     ai_general: tuple[str, ...] = ()
+    # A company that is the subject without being named ("the vendor", "a camera maker").
+    company_words: tuple[str, ...] = ()
+    # A law cited as what a deployment complies with ("as state law requires").
+    law_mentions: tuple[str, ...] = ()
     companies: tuple[CompanyVocab, ...]
     events: tuple[EventRule, ...]
     jurisdictions: tuple[JurisdictionVocab, ...]

@@ -5,7 +5,8 @@ tuned. Each general case carries the labels of ``../shared/eval`` (relevant, kin
 jurisdiction, bill_ids, event) plus, where the item concerns a tracked law, ``bills`` (the
 tracked law ids it must resolve to). ``bill_ids`` are the bills the item is about, written or
 not (a bill named only by its title or sponsor still has a number). ``event`` is ``None``
-where the reading is open.
+where the reading is open. As in the team's other cases, a company the item does not name
+("a camera maker") is not among its companies.
 
 ``SIGNALS``: headlines that say a tracked pledge was lifted, resumed, breached, narrowed,
 extended, reaffirmed, expired or superseded, each with the pledge and the suggestion it must
@@ -86,10 +87,10 @@ _RETIRING: list[Case] = [
        CO, ("amazon",), group=RETIRING),
     _p("Company sunsets celebrity face search feature after criticism",
        "The photo platform removed the tool that let users identify public figures by face, "
-       "citing the risk of misuse.", CO, ("other",), group=RETIRING),
+       "citing the risk of misuse.", CO, (), group=RETIRING),
     _p("Facial analysis product withdrawn by its maker after bias audit",
        "The firm said it would wind down the software, which an audit found less accurate on "
-       "darker-skinned women.", CO, ("other",), group=RETIRING),
+       "darker-skinned women.", CO, (), group=RETIRING),
     _p("Microsoft restricts Azure Face to managed customers",
        "The move, part of its Responsible AI Standard, ends open access to face identification.",
        CO, ("microsoft",), event="product_restriction", group=RETIRING),
@@ -98,13 +99,13 @@ _RETIRING: list[Case] = [
        "reliable enough.", CO, ("axon",), event="product_restriction", group=RETIRING),
     _p("Photo app maker removes face recognition from its service in Europe",
        "The company said it turned off the feature for EU users rather than seek consent.",
-       CO, ("other",), group=RETIRING),
+       CO, (), group=RETIRING),
     _p("Tech giant scraps gender and age classifiers from face service",
        "Microsoft said inferring such attributes from a face raises privacy questions.",
        CO, ("microsoft",), group=RETIRING),
     _p("Firm winds down face surveillance unit after ethics review",
        "Executives said the software for identifying people in crowds would not be sold to new "
-       "clients.", CO, ("other",), group=RETIRING),
+       "clients.", CO, (), group=RETIRING),
 ]
 
 # 2. An enforcement order that bans a company from using facial recognition.
@@ -112,33 +113,33 @@ ORDER = "enforcement_order"
 _ORDER: list[Case] = [
     _p("FTC order bars drugstore chain from deploying face surveillance for five years",
        "The agency said the system wrongly flagged customers, many of them women and people of "
-       "color.", LIT, ("other",), event="fine_or_enforcement", group=ORDER),
+       "color.", LIT, (), event="fine_or_enforcement", group=ORDER),
     _p("Regulator prohibits supermarket from running face recognition on shoppers",
        "The data protection authority said the chain had no lawful basis for scanning "
-       "customers at the door.", LIT, ("other",), group=ORDER),
+       "customers at the door.", LIT, (), group=ORDER),
     _p("Italian privacy authority orders Clearview to erase data of Italians",
        "The Garante also barred the company from collecting more images of people in Italy.",
        LIT, ("clearview",), event="fine_or_enforcement", jur="IT", group=ORDER),
     _p("Retailer agrees to five-year ban on facial recognition under federal order",
        "The proposed order also requires the company to delete images gathered by the system.",
-       LIT, ("other",), group=ORDER),
+       LIT, (), group=ORDER),
     _p("Australian watchdog tells hardware chain to stop scanning faces",
        "The privacy commissioner found the retailer breached the Privacy Act by collecting "
-       "faceprints of customers.", LIT, ("other",), jur="AU", group=ORDER),
+       "faceprints of customers.", LIT, (), jur="AU", group=ORDER),
     _p("Greek data authority bans Clearview AI from processing Greeks' biometric data",
        "It also imposed a 20 million euro penalty.", LIT, ("clearview",), group=ORDER),
     _p("Spanish regulator orders rail operator to halt face scanning of passengers",
-       "The agency said the pilot at stations lacked a legal basis.", LIT, ("other",),
+       "The agency said the pilot at stations lacked a legal basis.", LIT, (),
        group=ORDER),
     _p("CNIL orders Clearview to stop collecting photos of French residents",
        "The company has two months to comply or face further sanctions.", LIT,
        ("clearview",), jur="FR", group=ORDER),
     _p("Federal Trade Commission forbids photo app from using face recognition on users",
        "The settlement requires the developer to delete the models built from customers' "
-       "photos.", LIT, ("other",), group=ORDER),
+       "photos.", LIT, (), group=ORDER),
     _p("UK regulator issues enforcement notice to leisure centres over face scans of staff",
        "The ICO ordered the operator to stop using biometric attendance checks.", LIT,
-       ("other",), jur="UK", group=ORDER),
+       (), jur="UK", group=ORDER),
 ]
 
 # 3. A settlement over face grouping or photo tagging, without "facial recognition".
@@ -152,7 +153,7 @@ _TAGGING: list[Case] = [
        LIT, ("meta",), event="settlement", group=TAGGING),
     _p("Photo storage app settles biometric privacy suit over face clustering",
        "Users said the service scanned their pictures to sort them by who appears in them.",
-       LIT, ("other",), event="settlement", group=TAGGING),
+       LIT, (), event="settlement", group=TAGGING),
     _p("Judge approves deal over Google Photos face grouping feature",
        "Each eligible Illinois resident could receive about $400.", LIT, ("google",),
        event="settlement", group=TAGGING),
@@ -167,13 +168,13 @@ _TAGGING: list[Case] = [
        ("meta",), event="settlement", group=TAGGING),
     _p("Video platform pays to resolve claims it scanned faces in uploads",
        "The settlement covers Illinois users whose faceprints were allegedly extracted.", LIT,
-       ("other",), event="settlement", group=TAGGING),
+       (), event="settlement", group=TAGGING),
     _p("Apple settles lawsuit over photo library people-grouping feature",
        "The suit claimed the feature extracted biometric identifiers without written consent.",
        LIT, ("other",), event="settlement", group=TAGGING),
     _p("Tagging feature costs social network $90 million in Illinois settlement",
        "The company automatically suggested name tags by analysing faces in photos.", LIT,
-       ("other",), event="settlement", group=TAGGING),
+       (), event="settlement", group=TAGGING),
 ]
 
 # 4. A bill-text page whose title is only a bill number.
@@ -226,24 +227,24 @@ _REFUSAL: list[Case] = [
        CO, ("axon",), event="product_restriction", group=REFUSAL),
     _p("Drone company says it will never add face identification to police drones",
        "The manufacturer said the feature would enable mass surveillance of protests.", CO,
-       ("other",), group=REFUSAL),
+       (), group=REFUSAL),
     _p("Dashcam vendor refuses police requests to build in face recognition",
        "The chief executive said the company would not ship the feature to law enforcement.",
-       CO, ("other",), group=REFUSAL),
+       CO, (), group=REFUSAL),
     _p("Motorola Solutions won't add face recognition to its body-worn cameras",
        "The company said the technology is not ready for real-time use by officers.", CO,
        ("other",), group=REFUSAL),
     _p("Software firm turns down police contract for face surveillance tool",
        "Its founders said they would not build software to identify people from street "
-       "cameras.", CO, ("other",), group=REFUSAL),
+       "cameras.", CO, (), group=REFUSAL),
     _p("Camera maker pledges not to sell face recognition to law enforcement",
        "The company said its doorbell and street cameras will not identify people for police.",
-       CO, ("other",), group=REFUSAL),
+       CO, (), group=REFUSAL),
     _p("Police tech supplier declines to integrate face search into its records system",
        "The vendor said customers asked for the feature but it carries too much risk of "
-       "misidentification.", CO, ("other",), group=REFUSAL),
+       "misidentification.", CO, (), group=REFUSAL),
     _p("Startup says it will not license its face models for policing",
-       "Its terms of service now forbid law enforcement use.", CO, ("other",), group=REFUSAL),
+       "Its terms of service now forbid law enforcement use.", CO, (), group=REFUSAL),
     _p("Axon ethics board: no facial recognition on body cameras for now",
        "The company accepted the board's recommendation not to deploy face matching.", CO,
        ("axon",), group=REFUSAL),
@@ -555,7 +556,7 @@ _OTHER_NEG: list[Case] = [
     _n("Facial recognition market expected to double by 2030",
        "A new research report forecasts strong growth in Asia.", group=OTHER_NEG),
     _n("Phone maker adds face unlock that works with sunglasses",
-       "The feature uses an infrared sensor.", ("other",), group=OTHER_NEG),
+       "The feature uses an infrared sensor.", (), group=OTHER_NEG),
     _n("Recognition program honors teachers of the year",
        "Ten educators received awards.", group=OTHER_NEG),
     _n("Amazon resumes sales of its smart speaker after recall",

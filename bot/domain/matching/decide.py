@@ -29,13 +29,23 @@ __all__ = ["THRESHOLD", "classify"]
 # Net policy score at which an item about facial recognition counts as policy news.
 THRESHOLD = 2.0
 _STRONG_LEGAL = frozenset({"legislation", "litigation", "enforcement", "harm"})
+# Legal action over a product feature built on faces (photo tagging, face grouping).
+_FEATURE_LEGAL = frozenset({"litigation", "enforcement"})
+_LAW_MENTION_PENALTY = 2.5
+_LEGAL_ACTION = frozenset({"litigation", "enforcement", "report", "harm"})
 _STAGE_EVENTS = frozenset({
     "bill_introduced", "committee_passed", "bill_passed_chamber", "bill_passed", "bill_signed",
     "law_enacted", "ban_passed", "veto_threat", "bill_failed",
 })
+_PLEDGE_EVENTS = (
+    "moratorium_lifted", "sales_resumed", "breach_reported", "scope_narrowed",
+    "pledge_reaffirmed", "pledge_superseded", "moratorium_extended",
+)
 _COMPANY_EVENTS = frozenset({
     "moratorium_extended", "moratorium_announced", "product_exit", "product_restriction",
-    "sales_to_police", "shareholder_vote",
+    "sales_to_police", "shareholder_vote", "moratorium_expired", "moratorium_lifted",
+    "sales_resumed", "breach_reported", "scope_narrowed", "pledge_reaffirmed",
+    "pledge_superseded",
 })
 _OTHER_MORATORIA_PENALTY = 2.5
 _OTHER_TOPIC_PENALTY = 1.5
@@ -44,6 +54,7 @@ _COMPANY_POLICY_BONUS = 0.5
 # Publication times before this year mean "unknown" (callers without a date pass the epoch).
 _EARLIEST_NEWS = 1990
 _CONGRESS = re.compile(r"(\d{3})(?:st|nd|rd|th)")
+_DIGITS = re.compile(r"\d+")
 
 
 class _Evidence:
@@ -93,10 +104,20 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
     companies = _companies(ev)
     tracked = tuple(x for x in companies if x != "other")
 
-    relevant, raw = _relevance(ev, c, policy, negative, tracked, reasons)
+    if tracked and "company_policy" not in policy:
+        # A tracked company's own pledge news (lifted, resumed, breached, narrowed,
+        # reaffirmed) is company policy news.
+        signal = [h for e in _PLEDGE_EVENTS for h in ev.groups.get(f"event.{e}", ())]
+        if signal:
+            policy["company_policy"] = signal
     places = _jurisdictions(ev, c)
     published = item.published.date() if item.published.year >= _EARLIEST_NEWS else None
     bill_ids = _bill_ids(item, ev, c, places, published)
+    if bill_ids and "legislation" not in policy and _bill_id_in_title(item.title, bill_ids):
+        # A bill's own page: its number is the title ("SB 6280", "S.681 - 118th Congress").
+        policy["legislation"] = []
+        reasons.append("rule: a bill number in the title")
+    relevant, raw = _relevance(ev, c, policy, negative, tracked, reasons)
     if bill_ids:
         reasons.append(f"bill ids: {', '.join(bill_ids)}")
     if any(b.startswith(("S.", "H.R.", "H.Res", "S.Res")) for b in bill_ids):
@@ -108,9 +129,11 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
             bill_ids=bill_ids, event="none", score=_squash(raw), reasons=tuple(reasons),
         )
 
-    # Company events and kinds hold for any named company, tracked or not (a vendor that
-    # stops selling to police is company policy news too).
-    event, kind = _event(ev, c, policy, companies, reasons)
+    # Company events and kinds hold for any company, tracked or not, named or not (a vendor
+    # that stops selling to police is company policy news too).
+    # "Vendor discontinues face analysis": a company the title does not name still acts.
+    actors = companies or (("other",) if ev.in_title("company_word") else ())
+    event, kind = _event(ev, c, policy, actors, reasons)
     laws = _laws(ev, c, bill_ids, places, published, reasons)
     if not bill_ids and event in _STAGE_EVENTS:
         bill_ids = _inferred_bill_ids(ev, laws, reasons)
@@ -174,16 +197,28 @@ def _relevance(
         if ev.has(group):
             reasons.append(_reason(ev, group, ev.groups[group]))
     for fam, hits in sorted(policy.items()):
-        reasons.append(_reason(ev, f"policy.{fam}", hits))
+        if hits:
+            reasons.append(_reason(ev, f"policy.{fam}", hits))
     for fam, hits in sorted(negative.items()):
         reasons.append(_reason(ev, f"negative.{fam}", hits))
     for group in ("other_moratoria", "other_topics"):
         if ev.has(group):
             reasons.append(_reason(ev, group, ev.groups[group]))
 
+    if not strong and ev.has("topic.feature") and _FEATURE_LEGAL.intersection(policy):
+        # Suits and orders over photo tagging or face grouping are about facial recognition
+        # even when they never say so.
+        strong = True
+        reasons.append(_reason(ev, "topic.feature", ev.groups["topic.feature"]))
     score = sum(c.policy_weights[f] for f in policy)
-    if any(ev.in_title(f"policy.{f}") for f in policy):
+    in_title = any(ev.in_title(f"policy.{f}") for f in policy)
+    if in_title:
         score += _TITLE_POLICY_BONUS
+    if ev.has("law_mention") and not in_title:
+        # "as state law requires", "complies with privacy regulations": a deployment that
+        # cites a law, not news about the law.
+        score -= _LAW_MENTION_PENALTY
+        reasons.append(_reason(ev, "law_mention", ev.groups["law_mention"]))
     legal = _STRONG_LEGAL.intersection(policy)
     vetoes = c.veto_families.intersection(negative)
     # A bill or a lawsuit against a deployment still talks about the deployment: a legal
@@ -312,6 +347,9 @@ def _event(
     kind: Kind
     if named and "company_policy" in policy:
         kind = "company_statement"
+    elif _LEGAL_ACTION.intersection(policy) and "legislation" not in policy:
+        # An order, a suit or a report that mentions a ban is still that order or suit.
+        kind = "litigation_or_report"
     elif "legislation" in policy or "ban" in policy or "law" in policy:
         kind = "legislation"
     else:
@@ -407,3 +445,9 @@ def _pledges(
             if concerned or ev.has(f"pledge.{pledge_id}"):
                 out.append(pledge_id)
     return tuple(out)
+
+
+def _bill_id_in_title(title: str, bill_ids: tuple[str, ...]) -> bool:
+    """Whether the title itself names one of the bills (its number is in the title)."""
+    numbers = {n.lstrip("0") for n in _DIGITS.findall(title)}
+    return any(_DIGITS.findall(bill_id)[-1].lstrip("0") in numbers for bill_id in bill_ids)
