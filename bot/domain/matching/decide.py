@@ -55,6 +55,14 @@ _COMPANY_POLICY_BONUS = 0.5
 _EARLIEST_NEWS = 1990
 _CONGRESS = re.compile(r"(\d{3})(?:st|nd|rd|th)")
 _DIGITS = re.compile(r"\d+")
+# "117th Congress", "(117th)"; "117_HR_3907" (trackers); "BILLS-117s2052is" (GovInfo).
+_CONGRESS_NAMED = re.compile(
+    r"\b(1\d\d)(?:st|nd|rd|th)\b|\b(1\d\d)_(?:HR|S|HRES|SRES)_\d|\bBILLS-(1\d\d)(?:hr|s)\d",
+    re.IGNORECASE,
+)
+# "Act of 2021", "bill of 2020", "the 2023 version": a bill's year says its Congress.
+_BILL_YEAR = re.compile(r"\b(?:act|bill) of ((?:19|20)\d\d)\b|\b((?:19|20)\d\d) version\b",
+                        re.IGNORECASE)
 
 
 class _Evidence:
@@ -113,10 +121,16 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
     places = _jurisdictions(ev, c)
     published = item.published.date() if item.published.year >= _EARLIEST_NEWS else None
     bill_ids = _bill_ids(item, ev, c, places, published)
-    if bill_ids and "legislation" not in policy and _bill_id_in_title(item.title, bill_ids):
-        # A bill's own page: its number is the title ("SB 6280", "S.681 - 118th Congress").
-        policy["legislation"] = []
-        reasons.append("rule: a bill number in the title")
+    bill_page = bool(bill_ids) and _bill_id_in_title(item.title, bill_ids)
+    if "legislation" not in policy:
+        named_laws = [h for hits in ev.families_of.get("law", {}).values() for h in hits]
+        if named_laws:
+            # A tracked law named by its title ("the Body Camera Accountability Act").
+            policy["legislation"] = named_laws
+        elif bill_page:
+            # A bill's own page: its number is the title ("SB 6280", "S.681 - 118th Congress").
+            policy["legislation"] = []
+            reasons.append("rule: a bill number in the title")
     relevant, raw = _relevance(ev, c, policy, negative, tracked, reasons)
     if bill_ids:
         reasons.append(f"bill ids: {', '.join(bill_ids)}")
@@ -134,7 +148,11 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
     # "Vendor discontinues face analysis": a company the title does not name still acts.
     actors = companies or (("other",) if ev.in_title("company_word") else ())
     event, kind = _event(ev, c, policy, actors, reasons)
-    laws = _laws(ev, c, bill_ids, places, published, reasons)
+    if bill_page and kind != "legislation":
+        # A bill's page that mentions penalties or suits is still the bill.
+        event, kind = "none", "legislation"
+        reasons.append("kind: a bill's page")
+    laws = _laws(f"{item.title}\n{item.summary}", ev, c, bill_ids, places, published, reasons)
     if not bill_ids and event in _STAGE_EVENTS:
         bill_ids = _inferred_bill_ids(ev, laws, reasons)
     pledges = _pledges(ev, c, tracked, kind, event)
@@ -189,7 +207,7 @@ def _relevance(
 ) -> tuple[bool, float]:
     strong = ev.has("topic.strong")
     landmark = ev.has("topic.landmark")
-    if not (strong or landmark or ev.has("topic.weak")):
+    if not (strong or landmark or ev.has("topic.weak") or ev.has("topic.feature")):
         # Most of a real feed: nothing about faces or biometrics at all.
         reasons.append("rule: not about facial recognition")
         return False, 0.0
@@ -214,7 +232,7 @@ def _relevance(
     in_title = any(ev.in_title(f"policy.{f}") for f in policy)
     if in_title:
         score += _TITLE_POLICY_BONUS
-    if ev.has("law_mention") and not in_title:
+    if ev.has("law_mention") and not any(ev.in_title(f"policy.{f}") for f in _STRONG_LEGAL):
         # "as state law requires", "complies with privacy regulations": a deployment that
         # cites a law, not news about the law.
         score -= _LAW_MENTION_PENALTY
@@ -382,7 +400,23 @@ def _fits_date(law: Law, published: date | None) -> bool:
     return first.replace(year=first.year - 1) <= published <= last.replace(year=last.year + 2)
 
 
+def _named_congresses(text: str) -> frozenset[int]:
+    """The Congresses a text names: "117th Congress", "117_HR_3907", "BILLS-117s2052is", or
+    a bill's year ("Act of 2021", "the 2023 version")."""
+    found = {int(next(g for g in m.groups() if g)) for m in _CONGRESS_NAMED.finditer(text)}
+    for m in _BILL_YEAR.finditer(text):
+        found.add((int(next(g for g in m.groups() if g)) - 1789) // 2 + 1)
+    return frozenset(found)
+
+
+def _fits_congress(law: Law, congresses: frozenset[int]) -> bool:
+    if not congresses or law.level != "federal":
+        return True
+    return bool(_congresses(law) & congresses)
+
+
 def _laws(
+    text: str,
     ev: _Evidence,
     c: Compiled,
     bill_ids: tuple[str, ...],
@@ -391,18 +425,29 @@ def _laws(
     reasons: list[str],
 ) -> tuple[Law, ...]:
     chosen: dict[str, Law] = {}
+    congresses = _named_congresses(text)
     scope = set(places)
     for code in places:
         jur = c.jurisdictions.get(code)
         if jur and jur.parent:
             scope.add(jur.parent)
     for bill_id in bill_ids:
-        for law in c.laws_by_bill_id.get(bill_id, ()):
+        candidates = c.laws_by_bill_id.get(bill_id, ())
+        # "SB 741" is Virginia's 2022 law, not the 2021 one it replaced (a related id there).
+        own = [law for law in candidates if bill_id in law.bill_ids]
+        for law in own or candidates:
             state_ok = law.level == "federal" or not scope or law.jurisdiction in scope
-            if state_ok and _fits_date(law, published):
+            if state_ok and _fits_date(law, published) and _fits_congress(law, congresses):
                 chosen[law.id] = law
                 reasons.append(f"law {law.id}: bill id {bill_id}")
-    named = [c.laws_by_id[i] for i in ev.families_of.get("law", ())]
+    pinned = {alias for law in chosen.values() for alias in law.aliases}
+    named = [
+        c.laws_by_id[i] for i in ev.families_of.get("law", ())
+        # A number already says which version of a bill reintroduced each Congress.
+        if not pinned.intersection(c.laws_by_id[i].aliases)
+    ]
+    if congresses:
+        named = [law for law in named if _fits_congress(law, congresses)]
     dated = [law for law in named if _fits_date(law, published)]
     for law in dated or named:
         chosen.setdefault(law.id, law)
