@@ -3,6 +3,7 @@
 Usage:
   .venv/bin/python bench/eval_matching.py [PATH]   the corpus figures and every disagreement
   .venv/bin/python bench/eval_matching.py --general  the same on tests/matching/golden_general.py
+  .venv/bin/python bench/eval_matching.py --blind    the cases written after tuning, alone
   .venv/bin/python bench/eval_matching.py --signals  pledge signals that become suggestions, and
                                                      false suggestions on ordinary news
 """
@@ -30,14 +31,14 @@ DEFAULT = ROOT / ".." / "shared" / "eval" / "dev.jsonl"
 _LABELS = ("relevant", "kind", "companies", "jurisdiction", "bill_ids", "event", "bills")
 
 
-def general_rows() -> list[dict[str, Any]]:
-    from tests.matching.golden_general import GENERAL
+def general_rows(blind: bool = False) -> list[dict[str, Any]]:
+    from tests.matching.golden_general import BLIND_CASES, GENERAL
 
     return [
         {"id": f"{case['group']}-{i}", "title": case["title"], "summary": case["summary"],
          "published": case["published"],
          "labels": {k: case[k] for k in _LABELS if k in case}}
-        for i, case in enumerate(GENERAL)
+        for i, case in enumerate(BLIND_CASES if blind else GENERAL)
     ]
 
 
@@ -85,6 +86,9 @@ def signals() -> None:
 def main(argv: list[str]) -> int:
     if len(argv) > 1 and argv[1] == "--general":
         eval_rows(general_rows(), sys.stdout, name="tests/matching/golden_general.py")
+        return 0
+    if len(argv) > 1 and argv[1] == "--blind":
+        eval_rows(general_rows(blind=True), sys.stdout, name="golden_general.py BLIND_CASES")
         return 0
     if len(argv) > 1 and argv[1] == "--signals":
         signals()

@@ -232,7 +232,8 @@ def _relevance(
     in_title = any(ev.in_title(f"policy.{f}") for f in policy)
     if in_title:
         score += _TITLE_POLICY_BONUS
-    if ev.has("law_mention") and not any(ev.in_title(f"policy.{f}") for f in _STRONG_LEGAL):
+    legal_title = any(ev.in_title(f"policy.{f}") for f in _STRONG_LEGAL)
+    if ev.has("law_mention") and (not legal_title or "deployment" in negative):
         # "as state law requires", "complies with privacy regulations": a deployment that
         # cites a law, not news about the law.
         score -= _LAW_MENTION_PENALTY
@@ -250,7 +251,8 @@ def _relevance(
         score -= _OTHER_MORATORIA_PENALTY
     if ev.has("other_topics"):
         score -= _OTHER_TOPIC_PENALTY
-    if tracked and "company_policy" in policy:
+    if (tracked or ev.in_title("company_word")) and "company_policy" in policy:
+        # A company, named or not, stating its own policy.
         score += _COMPANY_POLICY_BONUS
 
     if not (strong or landmark):
@@ -364,6 +366,9 @@ def _event(
         return chosen.name, chosen.kind
     kind: Kind
     if named and "company_policy" in policy:
+        kind = "company_statement"
+    elif named and "ban" in policy and not _LEGAL_ACTION.union({"legislation"}) & policy.keys():
+        # "Amazon restricts Rekognition": a company's restriction, with no lawmaker or court.
         kind = "company_statement"
     elif _LEGAL_ACTION.intersection(policy) and "legislation" not in policy:
         # An order, a suit or a report that mentions a ban is still that order or suit.
