@@ -2,8 +2,10 @@
 
 Input lines: ``id``, ``title``, ``summary``, ``source_url``, ``published`` (``YYYY-MM-DD``,
 ``YYYY-MM``, ``YYYY``, an ISO time, or null). Output lines: ``id``, ``relevant``, ``kind``,
-``companies``, ``jurisdictions``, ``bill_ids``, ``event``, ``score``, ``reasons``, ``pledges``,
-``bills``. A line that cannot be read becomes ``{"id": ..., "error": ...}`` and the stream goes on.
+``companies``, ``jurisdictions``, ``bill_ids`` (found in the text), ``event``, ``score``,
+``reasons``, ``pledges``, ``bills`` (the tracked laws resolved) and ``bill_numbers`` (those
+laws' own bill numbers, e.g. ``H.R.3907`` for the 117th Congress's version). A line that
+cannot be read becomes ``{"id": ..., "error": ...}`` and the stream goes on.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from bot.domain.classify import classify
 from bot.domain.types import FeedItem, Match
 from bot.domain.watchlist import Law, Watchlist, load_watchlist
 
-__all__ = ["classify_lines", "item_from_json", "match_to_json", "run_eval"]
+__all__ = [
+    "bill_numbers", "classify_lines", "eval_rows", "item_from_json", "match_to_json", "run_eval",
+]
 
 # Stands for "no date": classify treats times before 1990 as unknown.
 UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
@@ -75,7 +79,13 @@ def item_from_json(obj: Any) -> FeedItem:
     )
 
 
-def match_to_json(item_id: Any, match: Match) -> dict[str, Any]:
+def bill_numbers(match: Match, watchlist: Watchlist) -> list[str]:
+    """The bill numbers of the tracked laws ``match`` resolved, in order, each once."""
+    laws = {law.id: law for law in watchlist.laws}
+    return list(dict.fromkeys(b for law_id in match.bills for b in laws[law_id].bill_ids))
+
+
+def match_to_json(item_id: Any, match: Match, watchlist: Watchlist) -> dict[str, Any]:
     return {
         "id": item_id,
         "relevant": match.relevant,
@@ -88,6 +98,7 @@ def match_to_json(item_id: Any, match: Match) -> dict[str, Any]:
         "reasons": list(match.reasons),
         "pledges": list(match.pledges),
         "bills": list(match.bills),
+        "bill_numbers": bill_numbers(match, watchlist),
     }
 
 
@@ -105,7 +116,8 @@ def classify_lines(lines: Iterable[str], watchlist: Watchlist) -> Iterator[str]:
         except (ValueError, RecursionError) as exc:
             yield json.dumps({"id": item_id, "error": str(exc) or type(exc).__name__})
             continue
-        yield json.dumps(match_to_json(item_id, classify(item, watchlist)), ensure_ascii=False)
+        match = classify(item, watchlist)
+        yield json.dumps(match_to_json(item_id, match, watchlist), ensure_ascii=False)
 
 
 # --- evaluation -------------------------------------------------------------------------------
