@@ -235,6 +235,9 @@ class JurisdictionVocab(_Record):
     # Colorado-style ids carry the session year: "SB 25-143".
     session_prefix_from_year: bool = False
     council_bill_prefix: str | None = None
+    # Names shared by places in several states ("portland"): they count only when the
+    # parent state is named too ("Portland ... the Oregon city council").
+    city_names: tuple[str, ...] = ()
 
 
 class Vocabulary(_Record):

@@ -72,6 +72,7 @@ def _compile(wl: Watchlist) -> Compiled:
         index.add_all(f"unless.{rule.name}", rule.unless)
     for jur in v.jurisdictions:
         index.add_all(f"jur.{jur.code}", jur.names)
+        index.add_all(f"city.{jur.code}", jur.city_names)
     pledges_by_company: dict[str, list[str]] = {}
     for pledge in wl.pledges:
         # A product alias names the company too ("Rekognition" is Amazon's).

@@ -131,7 +131,8 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
             # A bill's own page: its number is the title ("SB 6280", "S.681 - 118th Congress").
             policy["legislation"] = []
             reasons.append("rule: a bill number in the title")
-    relevant, raw = _relevance(ev, c, policy, negative, tracked, reasons)
+    tracked_page = bill_page and any(b in c.laws_by_bill_id for b in bill_ids)
+    relevant, raw = _relevance(ev, c, policy, negative, tracked, reasons, tracked_page)
     if bill_ids:
         reasons.append(f"bill ids: {', '.join(bill_ids)}")
     if any(b.startswith(("S.", "H.R.", "H.Res", "S.Res")) for b in bill_ids):
@@ -204,8 +205,13 @@ def _relevance(
     negative: dict[str, list[Hit]],
     tracked: tuple[str, ...],
     reasons: list[str],
+    tracked_page: bool = False,
 ) -> tuple[bool, float]:
     strong = ev.has("topic.strong")
+    if tracked_page and not strong:
+        # "H.R.1280 - George Floyd Justice in Policing Act": a tracked bill's own page.
+        strong = True
+        reasons.append("rule: the page of a tracked bill")
     landmark = ev.has("topic.landmark")
     if not (strong or landmark or ev.has("topic.weak") or ev.has("topic.feature")):
         # Most of a real feed: nothing about faces or biometrics at all.
@@ -280,6 +286,10 @@ def _relevance(
 
 def _jurisdictions(ev: _Evidence, c: Compiled) -> tuple[str, ...]:
     found = ev.families("jur")
+    for code, hits in ev.families_of.get("city", {}).items():
+        parent = c.jurisdictions[code].parent
+        if parent in found and code not in found:
+            found[code] = hits
     if not found:
         return ()
     codes = sorted(found, key=lambda code: _first(found[code]))
@@ -468,11 +478,33 @@ def _laws(
             reasons.append(f"law {law.id}: subject in {law.jurisdiction}")
     if not chosen and not bill_ids:
         for code in places:
-            for law in c.laws_by_jurisdiction.get(code, ()):
-                if law.level in ("state", "local") and _fits_date(law, published):
-                    chosen[law.id] = law
-                    reasons.append(f"law {law.id}: jurisdiction {law.jurisdiction}")
+            fitting = [
+                law for law in c.laws_by_jurisdiction.get(code, ())
+                if law.level in ("state", "local") and _fits_date(law, published)
+            ]
+            for law in _latest_begun(fitting, published):
+                chosen[law.id] = law
+                reasons.append(f"law {law.id}: jurisdiction {law.jurisdiction}")
     return tuple(chosen.values())
+
+
+def _latest_begun(laws: list[Law], published: date | None) -> list[Law]:
+    """Of a place's laws that fit a date, the one begun last by then (news of a state's
+    facial-recognition law in 2022 is of its 2022 law, not the 2021 one it replaced)."""
+    if published is None or len(laws) < 2:
+        return laws
+
+    def begun(law: Law) -> date | None:
+        dates = [h.date for h in law.history if h.date]
+        if law.introduced_date:
+            dates.append(law.introduced_date)
+        return min(dates) if dates else None
+
+    started = [(d, law) for law in laws if (d := begun(law)) is not None and d <= published]
+    if not started:
+        return laws
+    last = max(d for d, _ in started)
+    return [law for d, law in started if d == last]
 
 
 def _inferred_bill_ids(ev: _Evidence, laws: tuple[Law, ...], reasons: list[str]) -> tuple[str, ...]:
