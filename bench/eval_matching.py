@@ -3,7 +3,7 @@
 Usage:
   .venv/bin/python bench/eval_matching.py [PATH]   the corpus figures and every disagreement
   .venv/bin/python bench/eval_matching.py --general  the same on tests/matching/golden_general.py
-  .venv/bin/python bench/eval_matching.py --blind    the cases written after tuning (three rounds)
+  .venv/bin/python bench/eval_matching.py --blind    the cases written after tuning (four rounds)
   .venv/bin/python bench/eval_matching.py --signals  pledge signals that become suggestions, and
                                                      false suggestions on ordinary news
 """
@@ -32,13 +32,13 @@ _LABELS = ("relevant", "kind", "companies", "jurisdiction", "bill_ids", "event",
 
 
 def general_rows(blind: bool = False) -> list[dict[str, Any]]:
-    from tests.matching.golden_general import BLIND_2, BLIND_3, BLIND_CASES, GENERAL
+    from tests.matching.golden_general import BLIND_2, BLIND_3, BLIND_4, BLIND_CASES, GENERAL
 
     return [
         {"id": f"{case['group']}-{i}", "title": case["title"], "summary": case["summary"],
          "published": case["published"],
          "labels": {k: case[k] for k in _LABELS if k in case}}
-        for i, case in enumerate(BLIND_CASES + BLIND_2 + BLIND_3 if blind else GENERAL)
+        for i, case in enumerate(BLIND_CASES + BLIND_2 + BLIND_3 + BLIND_4 if blind else GENERAL)
     ]
 
 
@@ -88,7 +88,7 @@ def main(argv: list[str]) -> int:
         eval_rows(general_rows(), sys.stdout, name="tests/matching/golden_general.py")
         return 0
     if len(argv) > 1 and argv[1] == "--blind":
-        eval_rows(general_rows(blind=True), sys.stdout, name="golden_general.py BLIND_CASES")
+        eval_rows(general_rows(blind=True), sys.stdout, name="golden_general.py, cases written after tuning")
         return 0
     if len(argv) > 1 and argv[1] == "--signals":
         signals()
