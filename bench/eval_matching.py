@@ -88,7 +88,7 @@ def main(argv: list[str]) -> int:
         eval_rows(general_rows(), sys.stdout, name="tests/matching/golden_general.py")
         return 0
     if len(argv) > 1 and argv[1] == "--blind":
-        eval_rows(general_rows(blind=True), sys.stdout, name="golden_general.py, cases written after tuning")
+        eval_rows(general_rows(blind=True), sys.stdout, name="cases written after tuning")
         return 0
     if len(argv) > 1 and argv[1] == "--signals":
         signals()

@@ -11,7 +11,6 @@ cannot be read becomes ``{"id": ..., "error": ...}`` and the stream goes on.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.domain.classify import classify
+from bot.domain.matching.decide import named_congresses
 from bot.domain.types import FeedItem, Match
 from bot.domain.watchlist import Law, Watchlist, load_watchlist
 
@@ -301,17 +301,9 @@ def eval_rows(
     return figures
 
 
-# "of 2021", "117th Congress", "(117th)", "117_HR_3907", "BILLS-117s2052is": which Congress.
-_NAMES_CONGRESS = re.compile(
-    r"\bof (?:19|20)\d\d\b|\b1\d\d(?:st|nd|rd|th)\b|\b1\d\d_(?:HR|S|HRES|SRES)_\d"
-    r"|\bBILLS-1\d\d(?:hr|s)\d",
-    re.IGNORECASE,
-)
-
-
 def names_congress(text: str) -> bool:
     """Whether ``text`` says which Congress (or which year's version) a bill is."""
-    return _NAMES_CONGRESS.search(text) is not None
+    return bool(named_congresses(text))
 
 
 def congress_overlinked(bills: Iterable[str], laws: dict[str, Law]) -> bool:

@@ -24,7 +24,7 @@ from bot.domain.matching.terms import Hit
 from bot.domain.types import FeedItem, Kind, Match
 from bot.domain.watchlist import Law, Watchlist
 
-__all__ = ["THRESHOLD", "classify"]
+__all__ = ["THRESHOLD", "classify", "named_congresses"]
 
 # Net policy score at which an item about facial recognition counts as policy news.
 THRESHOLD = 2.0
@@ -55,9 +55,11 @@ _COMPANY_POLICY_BONUS = 0.5
 _EARLIEST_NEWS = 1990
 _CONGRESS = re.compile(r"(\d{3})(?:st|nd|rd|th)")
 _DIGITS = re.compile(r"\d+")
-# "117th Congress", "(117th)"; "117_HR_3907" (trackers); "BILLS-117s2052is" (GovInfo).
+# "117th Congress", "(117th)", "118th and 119th Congresses"; "117_HR_3907" (trackers);
+# "BILLS-117s2052is" (GovInfo). An ordinal alone ("its 100th day") names no Congress.
 _CONGRESS_NAMED = re.compile(
-    r"\b(1\d\d)(?:st|nd|rd|th)\b|\b(1\d\d)_(?:HR|S|HRES|SRES)_\d|\bBILLS-(1\d\d)(?:hr|s)\d",
+    r"\b(1\d\d)(?:st|nd|rd|th)(?=\s+Congress|\)|\s+and\s+1\d\d(?:st|nd|rd|th)\s+Congress)"
+    r"|\b(1\d\d)_(?:HR|S|HRES|SRES)_\d|\bBILLS-(1\d\d)(?:hr|s)\d",
     re.IGNORECASE,
 )
 # "Act of 2021", "bill of 2020", "the 2023 version": a bill's year says its Congress.
@@ -415,7 +417,7 @@ def _fits_date(law: Law, published: date | None) -> bool:
     return first.replace(year=first.year - 1) <= published <= last.replace(year=last.year + 2)
 
 
-def _named_congresses(text: str) -> frozenset[int]:
+def named_congresses(text: str) -> frozenset[int]:
     """The Congresses a text names: "117th Congress", "117_HR_3907", "BILLS-117s2052is", or
     a bill's year ("Act of 2021", "the 2023 version")."""
     found = {int(next(g for g in m.groups() if g)) for m in _CONGRESS_NAMED.finditer(text)}
@@ -440,7 +442,7 @@ def _laws(
     reasons: list[str],
 ) -> tuple[Law, ...]:
     chosen: dict[str, Law] = {}
-    congresses = _named_congresses(text)
+    congresses = named_congresses(text)
     scope = set(places)
     for code in places:
         jur = c.jurisdictions.get(code)
