@@ -11,6 +11,8 @@ where the reading is open. As in the team's other cases, a company the item does
 ``SIGNALS``: headlines that say a tracked pledge was lifted, resumed, breached, narrowed,
 extended, reaffirmed, expired or superseded, each with the pledge and the suggestion it must
 become. ``ORDINARY``: news about the same companies that must never become a suggestion.
+``BLIND_CASES``, ``BLIND_2``, ``BLIND_3``, ``BLIND_4``: rounds written after the rules were
+tuned, each scored once before the changes it led to (see docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations

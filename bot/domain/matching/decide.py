@@ -6,8 +6,12 @@ The steps, each driven by the watchlist's vocabulary:
    carry enough policy context (legislation, bans, litigation, enforcement, reports, harm,
    company sales policy), net of contexts that make a mention something else (market
    reports, phone unlock, payments, research, entertainment, product news, deployments);
+   a bill's own page (its number as the title), a tracked law named by title and a tracked
+   company's pledge news count as policy context; a deployment citing the law it complies
+   with does not;
 3. the event: the event rule with the strongest evidence (title over summary, then order);
-4. companies, places, bill identifiers, and the tracked pledges and laws the item concerns.
+4. companies, places, bill identifiers, and the tracked pledges and laws the item concerns
+   (one Congress's version of a bill when the item names the Congress or the bill's year).
 
 Nothing here reads a clock, a file or the network.
 """
