@@ -262,11 +262,59 @@ def _source_footer(source: Any) -> str:
     return f"PledgeWatch \u00b7 {line(source, 200)}" if source else "PledgeWatch"
 
 
+WHY = 300  # one line, read at a glance
+
+
+def why_it_matters(reasons: Any) -> str | None:
+    """One line from the classifier's reasons: which tracked pledge or law, which event.
+
+    Reads the reasons ``classify`` writes (``pledges: ...``, ``law <id>: ...``,
+    ``event.<name>: words``, ``policy.<family>: words``); None when they name nothing.
+    Escaped and clipped: the quoted words come from the item.
+    """
+    if not isinstance(reasons, list | tuple):
+        return None
+    pledges: list[str] = []
+    laws: list[str] = []
+    event = ""
+    context: list[str] = []
+    for reason in (str(r) for r in reasons):
+        head, _, rest = reason.partition(": ")
+        if head == "pledges":
+            pledges += [x.strip() for x in rest.split(",") if x.strip()]
+        elif head.startswith("law "):
+            laws.append(head[4:])
+        elif head.startswith("event.") and not event:
+            words = rest.split(",")[0].strip()
+            event = f"{label(head[6:])} (\u201c{words}\u201d)" if words else label(head[6:])
+        elif head.startswith("policy.") and head != "policy.police_gov":
+            context.append(label(head[7:]))
+    parts = []
+    if pledges:
+        parts.append(f"tracked pledge {_few(pledges)}")
+    if laws:
+        parts.append(f"tracked law {_few(list(dict.fromkeys(laws)))}")
+    if event:
+        parts.append(f"event: {event}")
+    if not parts and context:
+        parts.append(f"facial recognition and {_few(list(dict.fromkeys(context)))}")
+    if not parts:
+        return None
+    text = " \u00b7 ".join(parts)
+    return line(text[:1].upper() + text[1:], WHY)
+
+
+def _few(names: list[str], most: int = 3) -> str:
+    shown = ", ".join(names[:most])
+    return f"{shown} and {len(names) - most} more" if len(names) > most else shown
+
+
 def _news(alert: AlertView, p: dict[str, Any]) -> discord.Embed:
     b = _Builder("news", p.get("title"), p.get("url"))
     kind = label(p.get("kind")) or "news"
     b.author(f"News \u00b7 {kind}")
     b.description(escape(p.get("summary") or ""))
+    b.field("Why this matters", why_it_matters(p.get("reasons")), inline=False)
     if p.get("event") and p.get("event") != "none":
         b.field("Event", line(label(p["event"]), 200))
     b.field("Companies", _names(p.get("companies")))

@@ -3,7 +3,8 @@
 Federal: ``S.4084``, ``H.R.3907``, ``S.Res.12``, ``H.Res.12`` (no spaces). States: as the state
 writes it with one space: ``SB 6280``, ``AB 1215``, ``LD 1585``, ``S 124`` (Vermont),
 ``A 6787`` (New York), ``SB 22-113`` (Colorado, session year first). Local council bills:
-``CB 21-0001``.
+``CB 21-0001``. Trackers' and GovInfo's Congress-prefixed forms (``117_HR_3907``,
+``BILLS-117s2052is``) read as the federal number; the classifier reads the Congress.
 
 The same letters mean different things by place ("S. 124" is a Vermont bill in a Vermont
 story and a Senate bill in a Congress story), so extraction takes a :class:`BillContext`
@@ -56,6 +57,13 @@ _FORMS = re.compile(
     r"(?P<single_v>-[A-Z])?\b(?![.,]\d)"
     r")"
 )
+# Congress-prefixed forms that trackers and GovInfo use: "117_HR_3907", "BILLS-117s2052is".
+_CONGRESS_FORMS = re.compile(
+    r"\b1\d\d_(?P<t1>HR|S|HRES|SRES)_(?P<n1>\d{1,5})\b"
+    r"|\bBILLS-1\d\d(?P<t2>hr|s|hres|sres)(?P<n2>\d{1,5})[a-z]*\b",
+    re.IGNORECASE,
+)
+_CONGRESS_TYPES = {"hr": "H.R.", "s": "S.", "hres": "H.Res.", "sres": "S.Res."}
 _MAYBE = re.compile(r"\d")
 _YEARLIKE = re.compile(r"^(199\d|20[0-3]\d)$")
 
@@ -86,12 +94,16 @@ def extract_bill_ids(text: str, ctx: BillContext | None = None) -> tuple[str, ..
     if not might_have_bill_id(text):
         return ()
     ctx = ctx or BillContext()
-    out: list[str] = []
+    found: list[tuple[int, str]] = []
     for m in _FORMS.finditer(text):
         bill_id = _normalize(m, ctx)
-        if bill_id is not None and bill_id not in out:
-            out.append(bill_id)
-    return tuple(out)
+        if bill_id is not None:
+            found.append((m.start(), bill_id))
+    if "_" in text or "BILLS-" in text:
+        for m in _CONGRESS_FORMS.finditer(text):
+            kind, number = (m["t1"], m["n1"]) if m["t1"] else (m["t2"], m["n2"])
+            found.append((m.start(), f"{_CONGRESS_TYPES[kind.lower()]}{int(number)}"))
+    return tuple(dict.fromkeys(bill_id for _, bill_id in sorted(found)))
 
 
 def _normalize(m: re.Match[str], ctx: BillContext) -> str | None:

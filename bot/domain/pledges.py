@@ -73,9 +73,18 @@ SIGNAL_STATUS: dict[str, PledgeStatus] = {
     "moratorium_extended": "extended",
     "moratorium_expired": "expired",
     "moratorium_lifted": "lifted",
+    "sales_resumed": "lifted",
     "sales_to_police": "reversed_or_disputed",
     "breach_reported": "reversed_or_disputed",
+    "scope_narrowed": "reversed_or_disputed",
+    "pledge_superseded": "superseded",
+    # A reaffirmation keeps the status it finds (see suggested_status); "active" is its
+    # reading when there is none yet.
+    "pledge_reaffirmed": "active",
 }
+# Events that confirm the current status rather than change it: reviewed all the same, so
+# that the history records the dated, sourced reaffirmation.
+REAFFIRMING = frozenset({"pledge_reaffirmed"})
 # Statuses that end the watch on a deadline: no more reminders.
 DEADLINE_ENDERS = frozenset({"extended", "lifted", "expired", "superseded"})
 
@@ -211,7 +220,10 @@ def reminders(
     return out
 
 
-def suggested_status(event: str) -> PledgeStatus | None:
+def suggested_status(event: str, current: PledgeStatus | None = None) -> PledgeStatus | None:
+    """The status ``event`` suggests for a pledge now in ``current`` (None: no suggestion)."""
+    if event in REAFFIRMING and current is not None:
+        return current
     return SIGNAL_STATUS.get(event)
 
 
@@ -229,13 +241,15 @@ def signals_for(
     match: Match, pledges: Mapping[str, Pledge], states: Mapping[str, PledgeState]
 ) -> list[Signal]:
     """Suggestions for each tracked pledge the item concerns whose status it would change."""
-    suggested = suggested_status(match.event)
-    if not match.relevant or suggested is None:
+    if not match.relevant or suggested_status(match.event) is None:
         return []
     out = []
     for pledge_id in match.pledges:
         pledge, state = pledges.get(pledge_id), states.get(pledge_id)
-        if pledge is None or state is None or state.status == suggested:
+        if pledge is None or state is None:
+            continue
+        suggested = suggested_status(match.event, state.status)
+        if suggested is None or (state.status == suggested and match.event not in REAFFIRMING):
             continue
         payload = {
             "company": pledge.company,

@@ -237,6 +237,9 @@ class Topic(_Record):
     cased_strong: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
     landmark: tuple[str, ...] = ()
+    # Product features built on faces (photo tagging, face grouping): about facial
+    # recognition only in a legal context.
+    feature: tuple[str, ...] = ()
 
 
 class CompanyVocab(_Record):
@@ -267,6 +270,9 @@ class JurisdictionVocab(_Record):
     # Colorado-style ids carry the session year: "SB 25-143".
     session_prefix_from_year: bool = False
     council_bill_prefix: str | None = None
+    # Names shared by places in several states ("portland"): they count only when the
+    # parent state is named too ("Portland ... the Oregon city council").
+    city_names: tuple[str, ...] = ()
 
 
 class Vocabulary(_Record):
@@ -276,6 +282,10 @@ class Vocabulary(_Record):
     other_moratoria: tuple[str, ...] = ()
     other_topics: tuple[str, ...] = ()
     ai_general: tuple[str, ...] = ()
+    # A company that is the subject without being named ("the vendor", "a camera maker").
+    company_words: tuple[str, ...] = ()
+    # A law cited as what a deployment complies with ("as state law requires").
+    law_mentions: tuple[str, ...] = ()
     companies: tuple[CompanyVocab, ...]
     events: tuple[EventRule, ...]
     jurisdictions: tuple[JurisdictionVocab, ...]

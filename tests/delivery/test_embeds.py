@@ -269,3 +269,67 @@ def test_a_pledge_status_alert_labels_a_derived_old_status() -> None:
     plain = render_alert(alert("pledge_status", {**payload, "old_status_labels": []}))
     assert "**conditional** \u2192 **lifted**" in (plain.description or "")
 
+
+def _news_from_classifier(title: str, summary: str, published: datetime = NOW) -> discord.Embed:
+    from bot.domain.alerts import news_alert
+    from bot.domain.classify import classify
+    from bot.domain.types import FeedItem
+    from bot.domain.watchlist import load_watchlist
+
+    item = FeedItem(feed_id="f", guid="g", url="https://example.org/a", title=title,
+                    summary=summary, published=published)
+    draft = news_alert(1, item, classify(item, load_watchlist()))
+    return render_alert(alert("news", draft.payload))
+
+
+def _why(embed: discord.Embed) -> str | None:
+    return next((f.value for f in embed.fields if f.name == "Why this matters"), None)
+
+
+def test_a_news_alert_says_why_it_matters_from_the_reasons() -> None:
+    embed = _news_from_classifier(
+        "Amazon extends its moratorium on police use of Rekognition",
+        "The company said the pause will stay in place until further notice.",
+    )
+    why = _why(embed)
+    assert why is not None
+    assert "amazon-rekognition-police-moratorium" in why
+    assert "moratorium extended" in why
+    assert "\n" not in why
+    assert embed.fields[0].name == "Why this matters"
+    bill = _why(_news_from_classifier(
+        "Washington governor signs SB 6280 limiting facial recognition",
+        "The law sets rules for state and local agencies.",
+        datetime(2020, 3, 31, tzinfo=UTC),
+    ))
+    assert bill is not None
+    assert "wa-sb6280-2020" in bill
+    assert "bill signed" in bill
+
+
+def test_why_it_matters_is_one_inert_line_within_limits() -> None:
+    from bot.delivery.embeds import WHY, why_it_matters
+
+    hostile = [f"event.bill_signed: {HOSTILE * 20}", f"pledges: {HOSTILE}",
+               *(f"law {HOSTILE}{i}: named" for i in range(50))]
+    why = why_it_matters(hostile)
+    assert why is not None
+    assert units(why) <= WHY
+    assert "\n" not in why
+    assert_inert(why)
+    p = payload_for("news", "t", "s")
+    p["reasons"] = hostile
+    embed = render_alert(alert("news", p))
+    assert problems(embed) == []
+    assert check_message({"embeds": [embed.to_dict()]}).paths == []
+    assert_inert(wire(embed))
+
+
+def test_no_reason_naming_anything_means_no_why_line() -> None:
+    from bot.delivery.embeds import why_it_matters
+
+    assert why_it_matters(None) is None
+    assert why_it_matters(["rule: policy score 2.5", "topic.strong: face recognition"]) is None
+    p = payload_for("news", "t", "s")
+    assert _why(render_alert(alert("news", p))) is None
+    assert why_it_matters(["policy.litigation: sued"]) == "Facial recognition and litigation"

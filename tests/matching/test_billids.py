@@ -126,3 +126,20 @@ def test_ids_come_in_order_of_first_appearance_without_repeats() -> None:
 )
 def test_normalize_one_identifier(raw: str, expected: str | None) -> None:
     assert normalize_bill_id(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("117_HR_3907: Facial Recognition and Biometric Technology Moratorium Act", ("H.R.3907",)),
+        ("Tracker page 118_S_681", ("S.681",)),
+        ("BILLS-117s2052is.xml", ("S.2052",)),
+        ("see BILLS-116hr7356ih and S. 4084", ("H.R.7356", "S.4084")),
+        ("S. 4084 and BILLS-116hr7356ih", ("S.4084", "H.R.7356")),
+        ("file_2021_notes 12", ()),
+    ],
+)
+def test_congress_prefixed_forms_read_as_the_federal_number(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    assert extract_bill_ids(text, BillContext()) == expected

@@ -10,7 +10,7 @@ from bot.classify_io import classify_lines, run_eval
 from bot.domain.watchlist import Watchlist
 
 FIELDS = {"id", "relevant", "kind", "companies", "jurisdictions", "bill_ids", "event", "score",
-          "reasons", "pledges", "bills"}
+          "reasons", "pledges", "bills", "bill_numbers"}
 
 
 def _line(**fields: object) -> str:
@@ -31,7 +31,9 @@ def test_each_line_gets_one_result_with_every_field(watchlist: Watchlist) -> Non
     assert out[0]["relevant"] is True
     assert out[0]["bill_ids"] == ["SB 6280"]
     assert "wa-sb6280-2020" in out[0]["bills"]
+    assert out[0]["bill_numbers"] == ["SB 6280"]
     assert out[1]["relevant"] is False
+    assert out[1]["bill_numbers"] == []
     assert out[1]["kind"] == "other"
 
 
@@ -95,3 +97,21 @@ def test_eval_reports_figures_misses_and_false_alarms(tmp_path: Path, watchlist:
     assert "MISS p2" in report
     assert "FALSE ALARM n1" in report
     assert "rule:" in report  # reasons are printed with each error
+
+
+def test_the_named_congress_gives_one_version_and_its_numbers(watchlist: Watchlist) -> None:
+    lines = [
+        _line(id=1, title="Facial Recognition and Biometric Technology Moratorium Act of 2021",
+              summary="Senators introduced the bill to ban federal use of the technology."),
+        _line(id=2, title="117_HR_3907: Facial Recognition and Biometric Technology "
+              "Moratorium Act", summary="Status: died in committee."),
+        _line(id=3, title="Lawmakers back the Facial Recognition and Biometric Technology "
+              "Moratorium Act", summary="The bill would halt federal use of face recognition."),
+    ]
+    out = [json.loads(x) for x in classify_lines(lines, watchlist)]
+    assert out[0]["bills"] == ["us-frbtma-117"]
+    assert sorted(out[0]["bill_numbers"]) == ["H.R.3907", "S.2052"]
+    assert out[1]["bill_ids"] == ["H.R.3907"]
+    assert out[1]["bills"] == ["us-frbtma-117"]
+    # No year, no Congress, no date: every tracked version is a candidate.
+    assert len(out[2]["bills"]) > 1

@@ -33,3 +33,6 @@ def test_floors_on_the_dev_corpus(watchlist: Watchlist) -> None:
     # in their title or summary (the labels took them from other coverage), which caps
     # extraction from the text at 16 of 18; this pins that ceiling.
     assert f["bill_id_exact_match"] >= 0.88, report
+    # The bill an item is about, read or resolved; and one Congress's version when it says which.
+    assert f["bill_resolved"] >= 0.90, report
+    assert f["congress_overlinks"] == 0, report

@@ -51,6 +51,9 @@ def _compile(wl: Watchlist) -> Compiled:
         index.add_cased("topic.strong", token)
     index.add_all("topic.weak", v.topic.weak)
     index.add_all("topic.landmark", v.topic.landmark)
+    index.add_all("topic.feature", v.topic.feature)
+    index.add_all("company_word", v.company_words)
+    index.add_all("law_mention", v.law_mentions)
     for name, fam in v.policy.items():
         index.add_all(f"policy.{name}", fam.terms)
         for token in fam.cased:
@@ -69,6 +72,7 @@ def _compile(wl: Watchlist) -> Compiled:
         index.add_all(f"unless.{rule.name}", rule.unless)
     for jur in v.jurisdictions:
         index.add_all(f"jur.{jur.code}", jur.names)
+        index.add_all(f"city.{jur.code}", jur.city_names)
     pledges_by_company: dict[str, list[str]] = {}
     for pledge in wl.pledges:
         # A product alias names the company too ("Rekognition" is Amazon's).

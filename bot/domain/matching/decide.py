@@ -6,8 +6,12 @@ The steps, each driven by the watchlist's vocabulary:
    carry enough policy context (legislation, bans, litigation, enforcement, reports, harm,
    company sales policy), net of contexts that make a mention something else (market
    reports, phone unlock, payments, research, entertainment, product news, deployments);
+   a bill's own page (its number as the title), a tracked law named by title and a tracked
+   company's pledge news count as policy context; a deployment citing the law it complies
+   with does not;
 3. the event: the event rule with the strongest evidence (title over summary, then order);
-4. companies, places, bill identifiers, and the tracked pledges and laws the item concerns.
+4. companies, places, bill identifiers, and the tracked pledges and laws the item concerns
+   (one Congress's version of a bill when the item names the Congress or the bill's year).
 
 Nothing here reads a clock, a file or the network.
 """
@@ -24,18 +28,28 @@ from bot.domain.matching.terms import Hit
 from bot.domain.types import FeedItem, Kind, Match
 from bot.domain.watchlist import Law, Watchlist
 
-__all__ = ["THRESHOLD", "classify"]
+__all__ = ["THRESHOLD", "classify", "named_congresses"]
 
 # Net policy score at which an item about facial recognition counts as policy news.
 THRESHOLD = 2.0
 _STRONG_LEGAL = frozenset({"legislation", "litigation", "enforcement", "harm"})
+# Legal action over a product feature built on faces (photo tagging, face grouping).
+_FEATURE_LEGAL = frozenset({"litigation", "enforcement"})
+_LAW_MENTION_PENALTY = 2.5
+_LEGAL_ACTION = frozenset({"litigation", "enforcement", "report", "harm"})
 _STAGE_EVENTS = frozenset({
     "bill_introduced", "committee_passed", "bill_passed_chamber", "bill_passed", "bill_signed",
     "law_enacted", "ban_passed", "veto_threat", "bill_failed",
 })
+_PLEDGE_EVENTS = (
+    "moratorium_lifted", "sales_resumed", "breach_reported", "scope_narrowed",
+    "pledge_reaffirmed", "pledge_superseded", "moratorium_extended",
+)
 _COMPANY_EVENTS = frozenset({
     "moratorium_extended", "moratorium_announced", "product_exit", "product_restriction",
-    "sales_to_police", "shareholder_vote",
+    "sales_to_police", "shareholder_vote", "moratorium_expired", "moratorium_lifted",
+    "sales_resumed", "breach_reported", "scope_narrowed", "pledge_reaffirmed",
+    "pledge_superseded",
 })
 _OTHER_MORATORIA_PENALTY = 2.5
 _OTHER_TOPIC_PENALTY = 1.5
@@ -44,6 +58,17 @@ _COMPANY_POLICY_BONUS = 0.5
 # Publication times before this year mean "unknown" (callers without a date pass the epoch).
 _EARLIEST_NEWS = 1990
 _CONGRESS = re.compile(r"(\d{3})(?:st|nd|rd|th)")
+_DIGITS = re.compile(r"\d+")
+# "117th Congress", "(117th)", "118th and 119th Congresses"; "117_HR_3907" (trackers);
+# "BILLS-117s2052is" (GovInfo). An ordinal alone ("its 100th day") names no Congress.
+_CONGRESS_NAMED = re.compile(
+    r"\b(1\d\d)(?:st|nd|rd|th)(?=\s+Congress|\)|\s+and\s+1\d\d(?:st|nd|rd|th)\s+Congress)"
+    r"|\b(1\d\d)_(?:HR|S|HRES|SRES)_\d|\bBILLS-(1\d\d)(?:hr|s)\d",
+    re.IGNORECASE,
+)
+# "Act of 2021", "bill of 2020", "the 2023 version": a bill's year says its Congress.
+_BILL_YEAR = re.compile(r"\b(?:act|bill) of ((?:19|20)\d\d)\b|\b((?:19|20)\d\d) version\b",
+                        re.IGNORECASE)
 
 
 class _Evidence:
@@ -93,10 +118,27 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
     companies = _companies(ev)
     tracked = tuple(x for x in companies if x != "other")
 
-    relevant, raw = _relevance(ev, c, policy, negative, tracked, reasons)
+    if tracked and "company_policy" not in policy:
+        # A tracked company's own pledge news (lifted, resumed, breached, narrowed,
+        # reaffirmed) is company policy news.
+        signal = [h for e in _PLEDGE_EVENTS for h in ev.groups.get(f"event.{e}", ())]
+        if signal:
+            policy["company_policy"] = signal
     places = _jurisdictions(ev, c)
     published = item.published.date() if item.published.year >= _EARLIEST_NEWS else None
     bill_ids = _bill_ids(item, ev, c, places, published)
+    bill_page = bool(bill_ids) and _bill_id_in_title(item.title, bill_ids)
+    if "legislation" not in policy:
+        named_laws = [h for hits in ev.families_of.get("law", {}).values() for h in hits]
+        if named_laws:
+            # A tracked law named by its title ("the Body Camera Accountability Act").
+            policy["legislation"] = named_laws
+        elif bill_page:
+            # A bill's own page: its number is the title ("SB 6280", "S.681 - 118th Congress").
+            policy["legislation"] = []
+            reasons.append("rule: a bill number in the title")
+    tracked_page = bill_page and any(b in c.laws_by_bill_id for b in bill_ids)
+    relevant, raw = _relevance(ev, c, policy, negative, tracked, reasons, tracked_page)
     if bill_ids:
         reasons.append(f"bill ids: {', '.join(bill_ids)}")
     if any(b.startswith(("S.", "H.R.", "H.Res", "S.Res")) for b in bill_ids):
@@ -108,10 +150,16 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
             bill_ids=bill_ids, event="none", score=_squash(raw), reasons=tuple(reasons),
         )
 
-    # Company events and kinds hold for any named company, tracked or not (a vendor that
-    # stops selling to police is company policy news too).
-    event, kind = _event(ev, c, policy, companies, reasons)
-    laws = _laws(ev, c, bill_ids, places, published, reasons)
+    # Company events and kinds hold for any company, tracked or not, named or not (a vendor
+    # that stops selling to police is company policy news too).
+    # "Vendor discontinues face analysis": a company the title does not name still acts.
+    actors = companies or (("other",) if ev.in_title("company_word") else ())
+    event, kind = _event(ev, c, policy, actors, reasons)
+    if bill_page and kind != "legislation":
+        # A bill's page that mentions penalties or suits is still the bill.
+        event, kind = "none", "legislation"
+        reasons.append("kind: a bill's page")
+    laws = _laws(f"{item.title}\n{item.summary}", ev, c, bill_ids, places, published, reasons)
     if not bill_ids and event in _STAGE_EVENTS:
         bill_ids = _inferred_bill_ids(ev, laws, reasons)
     pledges = _pledges(ev, c, tracked, kind, event)
@@ -163,10 +211,15 @@ def _relevance(
     negative: dict[str, list[Hit]],
     tracked: tuple[str, ...],
     reasons: list[str],
+    tracked_page: bool = False,
 ) -> tuple[bool, float]:
     strong = ev.has("topic.strong")
+    if tracked_page and not strong:
+        # "H.R.1280 - George Floyd Justice in Policing Act": a tracked bill's own page.
+        strong = True
+        reasons.append("rule: the page of a tracked bill")
     landmark = ev.has("topic.landmark")
-    if not (strong or landmark or ev.has("topic.weak")):
+    if not (strong or landmark or ev.has("topic.weak") or ev.has("topic.feature")):
         # Most of a real feed: nothing about faces or biometrics at all.
         reasons.append("rule: not about facial recognition")
         return False, 0.0
@@ -174,16 +227,29 @@ def _relevance(
         if ev.has(group):
             reasons.append(_reason(ev, group, ev.groups[group]))
     for fam, hits in sorted(policy.items()):
-        reasons.append(_reason(ev, f"policy.{fam}", hits))
+        if hits:
+            reasons.append(_reason(ev, f"policy.{fam}", hits))
     for fam, hits in sorted(negative.items()):
         reasons.append(_reason(ev, f"negative.{fam}", hits))
     for group in ("other_moratoria", "other_topics"):
         if ev.has(group):
             reasons.append(_reason(ev, group, ev.groups[group]))
 
+    if not strong and ev.has("topic.feature") and _FEATURE_LEGAL.intersection(policy):
+        # Suits and orders over photo tagging or face grouping are about facial recognition
+        # even when they never say so.
+        strong = True
+        reasons.append(_reason(ev, "topic.feature", ev.groups["topic.feature"]))
     score = sum(c.policy_weights[f] for f in policy)
-    if any(ev.in_title(f"policy.{f}") for f in policy):
+    in_title = any(ev.in_title(f"policy.{f}") for f in policy)
+    if in_title:
         score += _TITLE_POLICY_BONUS
+    legal_title = any(ev.in_title(f"policy.{f}") for f in _STRONG_LEGAL)
+    if ev.has("law_mention") and (not legal_title or "deployment" in negative):
+        # "as state law requires", "complies with privacy regulations": a deployment that
+        # cites a law, not news about the law.
+        score -= _LAW_MENTION_PENALTY
+        reasons.append(_reason(ev, "law_mention", ev.groups["law_mention"]))
     legal = _STRONG_LEGAL.intersection(policy)
     vetoes = c.veto_families.intersection(negative)
     # A bill or a lawsuit against a deployment still talks about the deployment: a legal
@@ -197,7 +263,8 @@ def _relevance(
         score -= _OTHER_MORATORIA_PENALTY
     if ev.has("other_topics"):
         score -= _OTHER_TOPIC_PENALTY
-    if tracked and "company_policy" in policy:
+    if (tracked or ev.in_title("company_word")) and "company_policy" in policy:
+        # A company, named or not, stating its own policy.
         score += _COMPANY_POLICY_BONUS
 
     if not (strong or landmark):
@@ -225,6 +292,10 @@ def _relevance(
 
 def _jurisdictions(ev: _Evidence, c: Compiled) -> tuple[str, ...]:
     found = ev.families("jur")
+    for code, hits in ev.families_of.get("city", {}).items():
+        parent = c.jurisdictions[code].parent
+        if parent in found and code not in found:
+            found[code] = hits
     if not found:
         return ()
     codes = sorted(found, key=lambda code: _first(found[code]))
@@ -312,6 +383,12 @@ def _event(
     kind: Kind
     if named and "company_policy" in policy:
         kind = "company_statement"
+    elif named and "ban" in policy and not _LEGAL_ACTION.union({"legislation"}) & policy.keys():
+        # "Amazon restricts Rekognition": a company's restriction, with no lawmaker or court.
+        kind = "company_statement"
+    elif _LEGAL_ACTION.intersection(policy) and "legislation" not in policy:
+        # An order, a suit or a report that mentions a ban is still that order or suit.
+        kind = "litigation_or_report"
     elif "legislation" in policy or "ban" in policy or "law" in policy:
         kind = "legislation"
     else:
@@ -344,7 +421,23 @@ def _fits_date(law: Law, published: date | None) -> bool:
     return first.replace(year=first.year - 1) <= published <= last.replace(year=last.year + 2)
 
 
+def named_congresses(text: str) -> frozenset[int]:
+    """The Congresses a text names: "117th Congress", "117_HR_3907", "BILLS-117s2052is", or
+    a bill's year ("Act of 2021", "the 2023 version")."""
+    found = {int(next(g for g in m.groups() if g)) for m in _CONGRESS_NAMED.finditer(text)}
+    for m in _BILL_YEAR.finditer(text):
+        found.add((int(next(g for g in m.groups() if g)) - 1789) // 2 + 1)
+    return frozenset(found)
+
+
+def _fits_congress(law: Law, congresses: frozenset[int]) -> bool:
+    if not congresses or law.level != "federal":
+        return True
+    return bool(_congresses(law) & congresses)
+
+
 def _laws(
+    text: str,
     ev: _Evidence,
     c: Compiled,
     bill_ids: tuple[str, ...],
@@ -353,18 +446,29 @@ def _laws(
     reasons: list[str],
 ) -> tuple[Law, ...]:
     chosen: dict[str, Law] = {}
+    congresses = named_congresses(text)
     scope = set(places)
     for code in places:
         jur = c.jurisdictions.get(code)
         if jur and jur.parent:
             scope.add(jur.parent)
     for bill_id in bill_ids:
-        for law in c.laws_by_bill_id.get(bill_id, ()):
+        candidates = c.laws_by_bill_id.get(bill_id, ())
+        # "SB 741" is Virginia's 2022 law, not the 2021 one it replaced (a related id there).
+        own = [law for law in candidates if bill_id in law.bill_ids]
+        for law in own or candidates:
             state_ok = law.level == "federal" or not scope or law.jurisdiction in scope
-            if state_ok and _fits_date(law, published):
+            if state_ok and _fits_date(law, published) and _fits_congress(law, congresses):
                 chosen[law.id] = law
                 reasons.append(f"law {law.id}: bill id {bill_id}")
-    named = [c.laws_by_id[i] for i in ev.families_of.get("law", ())]
+    pinned = {alias for law in chosen.values() for alias in law.aliases}
+    named = [
+        c.laws_by_id[i] for i in ev.families_of.get("law", ())
+        # A number already says which version of a bill reintroduced each Congress.
+        if not pinned.intersection(c.laws_by_id[i].aliases)
+    ]
+    if congresses:
+        named = [law for law in named if _fits_congress(law, congresses)]
     dated = [law for law in named if _fits_date(law, published)]
     for law in dated or named:
         chosen.setdefault(law.id, law)
@@ -380,11 +484,33 @@ def _laws(
             reasons.append(f"law {law.id}: subject in {law.jurisdiction}")
     if not chosen and not bill_ids:
         for code in places:
-            for law in c.laws_by_jurisdiction.get(code, ()):
-                if law.level in ("state", "local") and _fits_date(law, published):
-                    chosen[law.id] = law
-                    reasons.append(f"law {law.id}: jurisdiction {law.jurisdiction}")
+            fitting = [
+                law for law in c.laws_by_jurisdiction.get(code, ())
+                if law.level in ("state", "local") and _fits_date(law, published)
+            ]
+            for law in _latest_begun(fitting, published):
+                chosen[law.id] = law
+                reasons.append(f"law {law.id}: jurisdiction {law.jurisdiction}")
     return tuple(chosen.values())
+
+
+def _latest_begun(laws: list[Law], published: date | None) -> list[Law]:
+    """Of a place's laws that fit a date, the one begun last by then (news of a state's
+    facial-recognition law in 2022 is of its 2022 law, not the 2021 one it replaced)."""
+    if published is None or len(laws) < 2:
+        return laws
+
+    def begun(law: Law) -> date | None:
+        dates = [h.date for h in law.history if h.date]
+        if law.introduced_date:
+            dates.append(law.introduced_date)
+        return min(dates) if dates else None
+
+    started = [(d, law) for law in laws if (d := begun(law)) is not None and d <= published]
+    if not started:
+        return laws
+    last = max(d for d, _ in started)
+    return [law for d, law in started if d == last]
 
 
 def _inferred_bill_ids(ev: _Evidence, laws: tuple[Law, ...], reasons: list[str]) -> tuple[str, ...]:
@@ -407,3 +533,9 @@ def _pledges(
             if concerned or ev.has(f"pledge.{pledge_id}"):
                 out.append(pledge_id)
     return tuple(out)
+
+
+def _bill_id_in_title(title: str, bill_ids: tuple[str, ...]) -> bool:
+    """Whether the title itself names one of the bills (its number is in the title)."""
+    numbers = {n.lstrip("0") for n in _DIGITS.findall(title)}
+    return any(_DIGITS.findall(bill_id)[-1].lstrip("0") in numbers for bill_id in bill_ids)
