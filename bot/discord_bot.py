@@ -49,6 +49,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.bills",
     "bot.exts.news",
     "bot.exts.subscriptions",
+    "bot.exts.follows",
     "bot.exts.feeds",
 )
 

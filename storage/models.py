@@ -210,6 +210,29 @@ class Subscription(Base):
     paused_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
+    # Keyword filter on title and summary, lower-cased: wanted words and phrases, and
+    # excluded ones (NULL: none).
+    keywords: Mapped[list[str] | None]
+    exclude_keywords: Mapped[list[str] | None]
+
+
+class Follow(Base):
+    """A bill, pledge or place a channel follows: its every change is alerted there."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "kind", "target", name="uq_follows_channel_kind_target"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(8))  # bill | pledge | place
+    target: Mapped[str] = mapped_column(String(128))
+    label: Mapped[str] = mapped_column(Text)  # what the channel was told it follows
+    source_url: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
 
 
 class Alert(Base):

@@ -96,6 +96,35 @@ class SubscriptionView:
     paused: bool
     paused_reason: str | None
     created_at: datetime
+    keywords: tuple[str, ...] = ()
+    exclude_keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FollowView:
+    """What one channel follows: ``kind`` bill, pledge or place, and its ``target`` id."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    kind: str
+    target: str
+    label: str
+    source_url: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SeenBill:
+    """A bill a legislative source reported, as the item that carried it names it."""
+
+    key: str
+    jurisdiction: str
+    session: str
+    title: str
+    url: str
+    source: str
+    seen: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ methods live in one module per area; this class is the single door to all of the
 from __future__ import annotations
 
 from storage.feeds_store import FeedStore
+from storage.follows_store import FollowStore
 from storage.items_store import ItemStore
 from storage.outbox_store import OutboxStore
 from storage.status_store import StatusStore
@@ -35,5 +36,7 @@ __all__ = [
 ]
 
 
-class Repository(FeedStore, ItemStore, OutboxStore, SubscriptionStore, StatusStore):
-    """Feeds, items and stories, the outbox, subscriptions, pledges and bills."""
+class Repository(
+    FeedStore, ItemStore, OutboxStore, SubscriptionStore, FollowStore, StatusStore
+):
+    """Feeds, items and stories, the outbox, subscriptions and follows, pledges and bills."""

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +19,9 @@ from bot.domain.alerts import (
     SubscriptionFilter,
     wants,
 )
+from bot.domain.follows import Follow as FollowRule
+from bot.domain.follows import FollowKind, any_follow_wants
+from bot.domain.keywords import KeywordFilter
 from bot.domain.stories import (
     StoryCandidate,
 )
@@ -26,6 +30,7 @@ from bot.errors import StorageError
 from storage.models import (
     Alert,
     Delivery,
+    Follow,
     Subscription,
 )
 from storage.records import (
@@ -106,6 +111,7 @@ class StoreBase:
                 if not sub.paused
                 and wants(subscription_filter(sub), draft.kind, draft.importance, draft.payload)
             ]
+            targets += await _follow_targets(session, draft, subs, {t for t, _ in targets})
         for target, subscription_id in targets:
             session.add(
                 Delivery(
@@ -133,4 +139,27 @@ def subscription_filter(sub: Subscription) -> SubscriptionFilter:
         companies=tuple(sub.companies),
         jurisdictions=tuple(sub.jurisdictions),
         min_importance=sub.min_importance,
+        keywords=KeywordFilter(tuple(sub.keywords or ()), tuple(sub.exclude_keywords or ())),
     )
+
+
+async def _follow_targets(
+    session: AsyncSession, draft: AlertDraft, subs: Sequence[Subscription], taken: set[str]
+) -> list[tuple[str, int | None]]:
+    """Channels that follow what this alert is about and did not get it by their filters.
+    A followed alert goes to a channel whatever its filters, but not to a paused one."""
+    by_channel: dict[int, list[FollowRule]] = {}
+    for row in (await session.scalars(select(Follow))).all():
+        by_channel.setdefault(row.channel_id, []).append(
+            FollowRule(cast(FollowKind, row.kind), row.target)
+        )
+    sub_of = {sub.channel_id: sub for sub in subs}
+    out: list[tuple[str, int | None]] = []
+    for channel_id, follows in by_channel.items():
+        target = f"channel:{channel_id}"
+        sub = sub_of.get(channel_id)
+        if target in taken or (sub is not None and sub.paused):
+            continue
+        if any_follow_wants(follows, draft.kind, draft.payload):
+            out.append((target, sub.id if sub is not None else None))
+    return out

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
+from bot.domain.keywords import KeywordFilter
 from storage.models import (
     Delivery,
     Subscription,
@@ -36,6 +37,7 @@ class SubscriptionStore(StoreBase):
         mode: str = "immediate",
         mention_role_id: int | None = None,
         created_by: int | None = None,
+        keywords: KeywordFilter | None = None,
     ) -> SubscriptionView:
         """Create or replace the channel's subscription (one per channel)."""
         async with self._tx() as session:
@@ -49,6 +51,9 @@ class SubscriptionStore(StoreBase):
             row.jurisdictions, row.min_importance = list(jurisdictions), min_importance
             row.mode, row.mention_role_id, row.created_by = mode, mention_role_id, created_by
             row.paused, row.paused_reason = False, None
+            words = keywords or KeywordFilter()
+            row.keywords = list(words.include) or None
+            row.exclude_keywords = list(words.exclude) or None
             await session.flush()
             # Alerts already waiting follow the new mode.
             waiting, now_state = (
@@ -122,4 +127,6 @@ def subscription_view(row: Subscription) -> SubscriptionView:
         paused=row.paused,
         paused_reason=row.paused_reason,
         created_at=row.created_at,
+        keywords=tuple(row.keywords or ()),
+        exclude_keywords=tuple(row.exclude_keywords or ()),
     )

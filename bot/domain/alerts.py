@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+from bot.domain.keywords import KeywordFilter, alert_texts, keywords_match
 from bot.domain.types import FeedItem, Match
 
 AlertKind = Literal[
@@ -94,6 +95,7 @@ class SubscriptionFilter:
     companies: tuple[str, ...] = ()
     jurisdictions: tuple[str, ...] = ()
     min_importance: int = 0
+    keywords: KeywordFilter = field(default_factory=KeywordFilter)
 
 
 def wants(flt: SubscriptionFilter, kind: str, level: int, payload: dict[str, Any]) -> bool:
@@ -107,9 +109,11 @@ def wants(flt: SubscriptionFilter, kind: str, level: int, payload: dict[str, Any
         return True
     if flt.companies and not _overlaps(flt.companies, payload.get("companies", ())):
         return False
-    return not flt.jurisdictions or _jurisdiction_matches(
+    if flt.jurisdictions and not _jurisdiction_matches(
         flt.jurisdictions, payload.get("jurisdictions", ())
-    )
+    ):
+        return False
+    return keywords_match(flt.keywords, alert_texts(payload))
 
 
 def _overlaps(wanted: Sequence[str], have: Sequence[str]) -> bool:

@@ -26,9 +26,17 @@ from bot.delivery.embeds import (
     units,
     when,
 )
+from bot.domain.keywords import KeywordFilter
 from bot.domain.watchlist import Law
 from bot.status import BillStatusView, PledgeStatusView, WatchingView
-from storage.records import BillView, FeedState, StoryView, SubscriptionView, SuggestionView
+from storage.records import (
+    BillView,
+    FeedState,
+    FollowView,
+    StoryView,
+    SubscriptionView,
+    SuggestionView,
+)
 
 PAGE_SIZE = 8
 # Line budget for a list page's description (well under the 4,096 limit).
@@ -360,11 +368,26 @@ def subscription_lines(sub: SubscriptionView) -> str:
         f"places: {any_of(sub.jurisdictions)}\n"
         f"minimum importance: {IMPORTANCE_NAMES.get(sub.min_importance, sub.min_importance)}"
         f" \u00b7 delivery: {sub.mode} \u00b7 mentions: {role}"
+        + (f"\nkeywords: {escape(_keywords(sub))}" if sub.keywords or sub.exclude_keywords else "")
     )
 
 
-def subscription_pages(subs: Sequence[SubscriptionView]) -> list[discord.Embed]:
+def _keywords(sub: SubscriptionView) -> str:
+    return KeywordFilter(sub.keywords, sub.exclude_keywords).describe()
+
+
+def subscription_pages(
+    subs: Sequence[SubscriptionView], follows: Sequence[FollowView] = ()
+) -> list[discord.Embed]:
     rows = [subscription_lines(s) for s in subs]
+    by_channel: dict[int, list[FollowView]] = {}
+    for f in follows:
+        by_channel.setdefault(f.channel_id, []).append(f)
+    for channel_id, followed in by_channel.items():
+        shown = "\n".join(
+            f"follows {f.kind} **{escape(line(f.label, 120))}**" for f in followed
+        )
+        rows.append(f"<#{channel_id}> \u2014 every change to what it follows:\n{shown}")
     return list_pages(
         "Subscriptions in this server",
         rows,

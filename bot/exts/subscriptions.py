@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.delivery.embeds import escape
 from bot.domain.alerts import ALERT_KINDS
+from bot.domain.keywords import KeywordError, parse_keywords
 from bot.domain.types import COMPANY_IDS
 from bot.errors import NotFoundError
 from bot.exts.bills import known_jurisdictions
@@ -79,6 +80,7 @@ class Subscriptions(commands.Cog):
         min_importance="Only alerts at least this important",
         delivery="Each alert as it comes, or one daily digest",
         role="A role to mention with each alert (only this role is ever pinged)",
+        keywords='Words or "phrases" in title or summary, -word excludes: ban, "police use", -x',
     )
     @app_commands.choices(min_importance=IMPORTANCE_CHOICES)
     @app_commands.choices(delivery=MODE_CHOICES)
@@ -94,8 +96,13 @@ class Subscriptions(commands.Cog):
         min_importance: int = 0,
         delivery: str = "immediate",
         role: discord.Role | None = None,
+        keywords: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
         guild_id = in_guild(interaction)
+        try:
+            words = parse_keywords(keywords)
+        except KeywordError as exc:
+            raise InputError(f"Keywords: {exc}") from exc
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel) or target.guild.id != guild_id:
             raise InputError("Alerts can go to a text channel of this server only.")
@@ -130,6 +137,7 @@ class Subscriptions(commands.Cog):
             mode=delivery,
             mention_role_id=role.id if role else None,
             created_by=interaction.user.id,
+            keywords=words,
         )
         text = "\n".join(["Subscribed.", subscription_lines(sub), *notes])
         await answer(interaction, content=text, ephemeral=True)
@@ -180,7 +188,8 @@ class Subscriptions(commands.Cog):
     async def subscriptions(self, interaction: discord.Interaction[PledgeWatchBot]) -> None:
         guild_id = in_guild(interaction)
         subs = await self.bot.repo.subscriptions(guild_id)
-        await send_pages(interaction, subscription_pages(subs), ephemeral=True)
+        follows = await self.bot.repo.follows(guild_id=guild_id)
+        await send_pages(interaction, subscription_pages(subs, follows), ephemeral=True)
 
 
 async def setup(bot: PledgeWatchBot) -> None:
