@@ -54,6 +54,10 @@ MANAGEMENT = [
     ("pledge-review list", {}),
     ("pledge-review confirm", {"suggestion": 1}),
     ("pledge-review reject", {"suggestion": 1}),
+    ("follow bill", {"id": "S.681"}),
+    ("follow pledge", {"company": "amazon"}),
+    ("follow place", {"place": "US-WA"}),
+    ("unfollow", {"followed": "place:US-WA"}),
 ]
 EXPECTED_COMMANDS = {
     "about",
@@ -63,6 +67,9 @@ EXPECTED_COMMANDS = {
     "feeds list",
     "feeds remove",
     "feeds status",
+    "follow bill",
+    "follow pledge",
+    "follow place",
     "news",
     "pledge",
     "pledge-review confirm",
@@ -71,6 +78,7 @@ EXPECTED_COMMANDS = {
     "pledges",
     "subscribe",
     "subscriptions",
+    "unfollow",
     "unsubscribe",
 }
 
@@ -234,7 +242,7 @@ async def test_the_bot_starts_syncs_its_commands_and_schedules_its_jobs(
     assert running
     assert not bot.scheduler.running
     managed = {c.name: c.default_member_permissions for c in fake_discord.commands()}
-    for name in ("subscribe", "unsubscribe", "feeds", "pledge-review"):
+    for name in ("subscribe", "unsubscribe", "feeds", "pledge-review", "follow", "unfollow"):
         assert managed[name] == "32", name  # Manage Server
     for name in ("pledge", "pledges", "bill", "bills", "news", "about", "subscriptions"):
         assert managed[name] is None, name

@@ -86,11 +86,21 @@ async def test_a_followed_pledge_reaches_a_channel_whose_filters_refuse_it(repo:
     await repo.subscribe(guild_id=1, channel_id=10, now=NOW, kinds=["bill_stage"])
     await repo.subscribe(guild_id=1, channel_id=11, now=NOW, kinds=["bill_stage"])
     await repo.follow(
-        guild_id=1, channel_id=10, kind="pledge", target=AMAZON, label="Amazon", source_url=None,
+        guild_id=1,
+        channel_id=10,
+        kind="pledge",
+        target=AMAZON,
+        label="Amazon",
+        source_url=None,
         now=NOW,
     )
     await repo.follow(  # a channel with no subscription at all
-        guild_id=1, channel_id=12, kind="pledge", target=AMAZON, label="Amazon", source_url=None,
+        guild_id=1,
+        channel_id=12,
+        kind="pledge",
+        target=AMAZON,
+        label="Amazon",
+        source_url=None,
         now=NOW,
     )
 
@@ -109,8 +119,13 @@ async def test_a_paused_channel_gets_nothing_from_its_follows(repo: Repository):
     sub = await repo.subscribe(guild_id=1, channel_id=10, now=NOW)
     await repo.pause_subscription(sub.id, reason="403")
     await repo.follow(
-        guild_id=1, channel_id=10, kind="place", target="US-WA", label="Washington",
-        source_url=None, now=NOW,
+        guild_id=1,
+        channel_id=10,
+        kind="place",
+        target="US-WA",
+        label="Washington",
+        source_url=None,
+        now=NOW,
     )
     payload = {"title": "Spokane bans it", "jurisdictions": ["US-WA-Spokane"]}
     await repo.queue_alert(AlertDraft("n:1", "news", 2, payload), now=NOW, sinks=["discord"])
@@ -123,7 +138,8 @@ async def test_keyword_filters_choose_alerts_by_title_and_summary(repo: Reposito
         guild_id=1, channel_id=10, now=NOW, keywords=parse_keywords('"police use", -lottery')
     )
     views = await repo.subscriptions(1)
-    assert views[0].keywords == ("police use",) and views[0].exclude_keywords == ("lottery",)
+    assert views[0].keywords == ("police use",)
+    assert views[0].exclude_keywords == ("lottery",)
 
     def news(key: str, title: str, summary: str = "") -> AlertDraft:
         return AlertDraft(key, "news", 2, {"title": title, "summary": summary})
@@ -152,13 +168,21 @@ async def test_following_an_untracked_reported_bill_tracks_it_and_alerts_its_nex
     seen = await repo.seen_bill("s 1234")
     assert seen is not None
     assert (seen.key, seen.jurisdiction, seen.session, seen.url) == (
-        "us-119-s-1234", "US-federal", "119", URL
+        "us-119-s-1234",
+        "US-federal",
+        "119",
+        URL,
     )
     bill = await repo.track_seen_bill(seen, identifier="S.1234", now=NOW)
     assert (bill.key, bill.url, bill.identifier) == ("us-119-s-1234", URL, "S.1234")
     await repo.follow(
-        guild_id=1, channel_id=20, kind="bill", target=bill.key, label="S.1234",
-        source_url=bill.url, now=NOW,
+        guild_id=1,
+        channel_id=20,
+        kind="bill",
+        target=bill.key,
+        label="S.1234",
+        source_url=bill.url,
+        now=NOW,
     )
 
     result = await ingest(repo, bill_item(INTRO, PASSED), now=NOW + timedelta(hours=1))
@@ -171,12 +195,22 @@ async def test_following_an_untracked_reported_bill_tracks_it_and_alerts_its_nex
 
 async def test_follow_is_once_per_channel_and_unfollow_removes_it(repo: Repository):
     first, created = await repo.follow(
-        guild_id=1, channel_id=10, kind="bill", target="us-frbtma-118", label="S.681",
-        source_url="https://example.org/b", now=NOW,
+        guild_id=1,
+        channel_id=10,
+        kind="bill",
+        target="us-frbtma-118",
+        label="S.681",
+        source_url="https://example.org/b",
+        now=NOW,
     )
     again, created_again = await repo.follow(
-        guild_id=1, channel_id=10, kind="bill", target="us-frbtma-118", label="S.681",
-        source_url="https://example.org/b", now=NOW,
+        guild_id=1,
+        channel_id=10,
+        kind="bill",
+        target="us-frbtma-118",
+        label="S.681",
+        source_url="https://example.org/b",
+        now=NOW,
     )
     assert (created, created_again, first.id) == (True, False, again.id)
     assert [f.target for f in await repo.follows(guild_id=1)] == ["us-frbtma-118"]
