@@ -75,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("eval", help="measure the classifier on a labelled corpus")
     evaluate.add_argument("--corpus", type=Path, required=True)
+
+    export = sub.add_parser("export", help="pledges, laws, their sourced histories and stories")
+    export.add_argument("--format", choices=["csv", "json"], required=True, dest="fmt")
+    export.add_argument("--out", type=Path, help="write to FILE (default: stdout)")
+    export.add_argument("--days", type=int, default=90, help="stories of the last N days")
+    timeline = sub.add_parser("timeline", help="draw the timeline picture (PNG)")
+    timeline.add_argument("--out", type=Path, required=True, help="the PNG file to write")
+    timeline.add_argument("--about", help="a company, bill or place (default: everything)")
     return parser
 
 
@@ -125,6 +133,15 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return classify_command(args.file)
     if args.command == "eval":
         return eval_command(args.corpus)
+    if args.command == "export":
+        from bot.export import export_command
+
+        return export_command(settings, fmt=args.fmt, out_path=args.out, days=args.days, out=out)
+    if args.command == "timeline":
+        from bot.timeline import timeline_command
+
+        print(timeline_command(settings, out_path=args.out, about=args.about), file=out)
+        return 0
     raise AssertionError(f"unhandled command {args.command}")  # argparse prevents this
 
 

@@ -50,6 +50,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.news",
     "bot.exts.subscriptions",
     "bot.exts.follows",
+    "bot.exts.timeline",
     "bot.exts.feeds",
 )
 

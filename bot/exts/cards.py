@@ -384,9 +384,7 @@ def subscription_pages(
     for f in follows:
         by_channel.setdefault(f.channel_id, []).append(f)
     for channel_id, followed in by_channel.items():
-        shown = "\n".join(
-            f"follows {f.kind} **{escape(line(f.label, 120))}**" for f in followed
-        )
+        shown = "\n".join(f"follows {f.kind} **{escape(line(f.label, 120))}**" for f in followed)
         rows.append(f"<#{channel_id}> \u2014 every change to what it follows:\n{shown}")
     return list_pages(
         "Subscriptions in this server",

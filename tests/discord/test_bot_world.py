@@ -78,6 +78,7 @@ EXPECTED_COMMANDS = {
     "pledges",
     "subscribe",
     "subscriptions",
+    "timeline",
     "unfollow",
     "unsubscribe",
 }
@@ -136,7 +137,8 @@ class World:
             channel=channel or self.alerts,
             bypass_permissions=bypass_permissions,
         )
-        return await interaction.wait_for_original()
+        # A deferred answer ("thinking...") is done once the follow-up replaced it.
+        return await interaction.wait_for_original(lambda m: not m.loading)
 
     async def choices(
         self, name: str, options: dict[str, Any], focused: str
@@ -244,7 +246,16 @@ async def test_the_bot_starts_syncs_its_commands_and_schedules_its_jobs(
     managed = {c.name: c.default_member_permissions for c in fake_discord.commands()}
     for name in ("subscribe", "unsubscribe", "feeds", "pledge-review", "follow", "unfollow"):
         assert managed[name] == "32", name  # Manage Server
-    for name in ("pledge", "pledges", "bill", "bills", "news", "about", "subscriptions"):
+    for name in (
+        "pledge",
+        "pledges",
+        "bill",
+        "bills",
+        "news",
+        "about",
+        "subscriptions",
+        "timeline",
+    ):
         assert managed[name] is None, name
 
 

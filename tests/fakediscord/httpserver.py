@@ -137,6 +137,13 @@ def _check_contract(fake: FakeDiscord, route: rest.Route, body: Any) -> None:
     raise invalid_form(errors)
 
 
+def _sniff(data: bytes) -> str | None:
+    """Discord names an upload's type from its bytes, whatever the client declared."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
 async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
     ctype = request.content_type
     if ctype == "multipart/form-data":
@@ -151,7 +158,7 @@ async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
                         "field": key,
                         "filename": value.filename,
                         "size": len(data),
-                        "content_type": value.content_type,
+                        "content_type": _sniff(data) or value.content_type,
                     }
                 )
             elif key == "payload_json":
