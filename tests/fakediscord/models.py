@@ -11,6 +11,7 @@ from .waiting import DEFAULT_TIMEOUT, Changes
 
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
+GUILD_TEXT, PUBLIC_THREAD, GUILD_FORUM = 0, 11, 15
 
 
 @dataclass(eq=False)
@@ -63,6 +64,11 @@ class FakeChannel:
     parent_id: int | None = None
     overwrites: dict[int, Overwrite] = field(default_factory=dict)
     deleted: bool = False
+    owner_id: int | None = None  # a thread's creator
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type == PUBLIC_THREAD
 
 
 @dataclass(eq=False)

@@ -74,7 +74,41 @@ def member(
     return data
 
 
-def channel(c: FakeChannel) -> dict[str, Any]:
+def channel(c: FakeChannel, *, created_at: datetime | None = None) -> dict[str, Any]:
+    data = _channel(c)
+    if c.is_thread:
+        data.pop("permission_overwrites")
+        data.pop("topic")
+        data.pop("position")
+        data.update(
+            {
+                "owner_id": str(c.owner_id),
+                "message_count": 0,
+                "member_count": 1,
+                "total_message_sent": 0,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": iso(created_at) if created_at else None,
+                    "locked": False,
+                    "create_timestamp": iso(created_at) if created_at else None,
+                },
+            }
+        )
+    elif c.type == 15:  # a forum: posts are threads; these are its defaults
+        data.update(
+            {
+                "available_tags": [],
+                "default_reaction_emoji": None,
+                "default_sort_order": None,
+                "default_forum_layout": 0,
+                "default_thread_rate_limit_per_user": 0,
+            }
+        )
+    return data
+
+
+def _channel(c: FakeChannel) -> dict[str, Any]:
     return {
         "id": str(c.id),
         "type": c.type,

@@ -25,6 +25,7 @@ BITS: dict[str, int] = {
     "manage_roles": 1 << 28,
     "manage_webhooks": 1 << 29,
     "use_application_commands": 1 << 31,
+    "create_public_threads": 1 << 35,
     "send_messages_in_threads": 1 << 38,
 }
 ALL = (1 << 51) - 1

@@ -21,7 +21,15 @@ from .errors import (
     missing_permissions,
     unknown,
 )
-from .models import EPHEMERAL, FakeChannel, FakeInteraction, FakeMessage, FakeUser, FakeWebhook
+from .models import (
+    EPHEMERAL,
+    GUILD_FORUM,
+    FakeChannel,
+    FakeInteraction,
+    FakeMessage,
+    FakeUser,
+    FakeWebhook,
+)
 from .permissions import BITS
 
 if TYPE_CHECKING:
@@ -312,7 +320,10 @@ def typing(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
 
 def create_message(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
     channel = _visible_channel(fake, call)
-    if not fake.channel_permissions(channel, fake.bot_user.id) & BITS["send_messages"]:
+    needed = "send_messages_in_threads" if channel.is_thread else "send_messages"
+    if channel.type == GUILD_FORUM:
+        raise DiscordError(400, 50008, "Cannot send messages in a non-text channel")
+    if not fake.channel_permissions(channel, fake.bot_user.id) & BITS[needed]:
         raise missing_permissions()
     body = _json_object(call)
     _require_not_empty(body, call)
@@ -325,6 +336,58 @@ def create_message(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
             return 200, payloads.message(existing)
     msg = fake.create_message(channel, fake.bot_user, body, files=call.files)
     return 200, payloads.message(msg)
+
+
+def _thread_name(body: dict[str, Any]) -> str:
+    name = body.get("name")
+    if not isinstance(name, str) or not 1 <= len(name) <= 100:
+        errors = ErrorTree()
+        errors.add(("name",), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
+        raise invalid_form(errors)
+    return name
+
+
+def start_thread_from_message(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
+    """A public thread on a message; the thread's id is the message's."""
+    channel, msg = _channel_message(fake, call)
+    if channel.is_thread or channel.type == GUILD_FORUM:
+        raise DiscordError(400, 50024, "Cannot execute action on this channel type")
+    if not fake.channel_permissions(channel, fake.bot_user.id) & BITS["create_public_threads"]:
+        raise missing_permissions()
+    if msg.id in fake.channels:
+        raise DiscordError(400, 160004, "A thread has already been created for this message")
+    thread = fake.create_thread(
+        channel, _thread_name(_json_object(call)), fake.bot_user, thread_id=msg.id
+    )
+    return 201, payloads.channel(thread, created_at=fake.now())
+
+
+def start_thread(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
+    """A thread without a message, or a forum post: a thread and its first message."""
+    channel = _visible_channel(fake, call)
+    body = _json_object(call)
+    name = _thread_name(body)
+    perms = fake.channel_permissions(channel, fake.bot_user.id)
+    if channel.type == GUILD_FORUM:
+        if not perms & BITS["send_messages"]:  # a forum post is sent as a message
+            raise missing_permissions()
+        first = body.get("message")
+        if not isinstance(first, dict) or limits.is_empty(first, files=len(call.files)):
+            raise DiscordError(400, 50006, "Cannot send an empty message")
+        errors = limits.check_message(first, ("message",))
+        if errors:
+            raise invalid_form(errors)
+        thread = fake.create_thread(channel, name, fake.bot_user)
+        # A post's first message has the post's id.
+        starter = fake.create_message(
+            thread, fake.bot_user, first, files=call.files, message_id=thread.id
+        )
+        data = payloads.channel(thread, created_at=fake.now())
+        return 201, {**data, "message": payloads.message(starter)}
+    if channel.is_thread or not perms & BITS["create_public_threads"]:
+        raise missing_permissions()
+    thread = fake.create_thread(channel, name, fake.bot_user)
+    return 201, payloads.channel(thread, created_at=fake.now())
 
 
 def list_messages(fake: FakeDiscord, call: Call) -> tuple[int, Any]:
@@ -512,6 +575,8 @@ ROUTES: list[Route] = [
     Route("GET", "/channels/{channel_id}/messages", list_messages),
     Route("POST", "/channels/{channel_id}/messages", create_message, limits=_message_limits),
     Route("GET", MSG, get_message),
+    Route("POST", f"{MSG}/threads", start_thread_from_message),
+    Route("POST", "/channels/{channel_id}/threads", start_thread),
     Route("PATCH", MSG, edit_message, limits=_message_limits),
     Route("DELETE", MSG, delete_message),
     Route("GET", "/channels/{channel_id}/webhooks", list_channel_webhooks),

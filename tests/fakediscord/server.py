@@ -33,6 +33,7 @@ from .ids import Snowflakes, new_token
 from .models import (
     EPHEMERAL,
     LOADING,
+    PUBLIC_THREAD,
     FakeChannel,
     FakeCommand,
     FakeGuild,
@@ -94,6 +95,7 @@ class FakeDiscord:
 
         self.guilds: dict[int, FakeGuild] = {}
         self.channels: dict[int, FakeChannel] = {}
+        self.threads: list[FakeChannel] = []
         self.webhooks: dict[int, FakeWebhook] = {}
         self.interactions: dict[int, FakeInteraction] = {}
         self.requests: list[RequestRecord] = []
@@ -211,6 +213,25 @@ class FakeDiscord:
         self.gateway.dispatch(guild.id, "CHANNEL_CREATE", payloads.channel(channel))
         return channel
 
+    def create_thread(
+        self, parent: FakeChannel, name: str, owner: FakeUser, *, thread_id: int | None = None
+    ) -> FakeChannel:
+        """A public thread under `parent` (a thread started from a message has its id)."""
+        thread = FakeChannel(
+            thread_id or self._id(), parent.guild_id, name, PUBLIC_THREAD, parent_id=parent.id
+        )
+        thread.owner_id = owner.id
+        self.channels[thread.id] = thread
+        self.threads.append(thread)
+        self._channel_messages[thread.id] = []
+        data = payloads.channel(thread, created_at=self.now())
+        self.gateway.dispatch(parent.guild_id, "THREAD_CREATE", {**data, "newly_created": True})
+        self.changes.fire()
+        return thread
+
+    def threads_of(self, parent: FakeChannel) -> list[FakeChannel]:
+        return [t for t in self.threads if t.parent_id == parent.id]
+
     def add_role(self, guild: FakeGuild, name: str, permissions: Any = 0) -> FakeRole:
         role = FakeRole(self._id(), guild.id, name, to_bits(permissions), len(guild.roles))
         guild.roles[role.id] = role
@@ -294,6 +315,8 @@ class FakeDiscord:
         return ALL if bits & BITS["administrator"] else bits
 
     def channel_permissions(self, channel: FakeChannel, user_id: int) -> int:
+        if channel.is_thread and channel.parent_id is not None:  # a thread has its parent's
+            return self.channel_permissions(self.channels[channel.parent_id], user_id)
         guild = self.guilds[channel.guild_id]
         member = guild.members.get(user_id)
         if member is None:
@@ -539,9 +562,10 @@ class FakeDiscord:
         type_: int = 0,
         webhook_id: int | None = None,
         interaction: FakeInteraction | None = None,
+        message_id: int | None = None,
     ) -> FakeMessage:
         msg = FakeMessage(
-            id=self._id(),
+            id=message_id or self._id(),
             channel_id=channel.id,
             guild_id=channel.guild_id,
             author=author,
