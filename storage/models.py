@@ -214,6 +214,39 @@ class Subscription(Base):
     # excluded ones (NULL: none).
     keywords: Mapped[list[str] | None]
     exclude_keywords: Mapped[list[str] | None]
+    # A digest subscription's schedule (NULL: daily at the default hour), in the server's
+    # timezone (``GuildSettings``), and when its last scheduled moment was handled.
+    digest_cadence: Mapped[str | None] = mapped_column(String(8))
+    digest_hour: Mapped[int | None] = mapped_column(Integer)
+    digest_weekday: Mapped[int | None] = mapped_column(Integer)
+    last_digest_at: Mapped[datetime | None]
+    # Bill alerts open a thread on a bill's first alert and post its later stages there.
+    thread_per_bill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class GuildSettings(Base):
+    """What a server chose for itself: the timezone its digests keep."""
+
+    __tablename__ = "guild_settings"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    timezone: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
+class BillThread(Base):
+    """The thread (or forum post) a channel keeps for one bill's alerts."""
+
+    __tablename__ = "bill_threads"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "bill_key", name="uq_bill_threads_channel_bill"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel_id: Mapped[int] = mapped_column(BigInteger)
+    bill_key: Mapped[str] = mapped_column(String(128))
+    thread_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
 
 
 class Follow(Base):

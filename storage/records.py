@@ -98,6 +98,11 @@ class SubscriptionView:
     created_at: datetime
     keywords: tuple[str, ...] = ()
     exclude_keywords: tuple[str, ...] = ()
+    digest_cadence: str = "daily"
+    digest_hour: int | None = None  # None: the default hour
+    digest_weekday: int = 0
+    last_digest_at: datetime | None = None
+    thread_per_bill: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,15 @@ from sqlalchemy import delete, select, update
 
 from bot.domain.keywords import KeywordFilter
 from storage.models import (
+    BillThread,
     Delivery,
+    GuildSettings,
     Subscription,
 )
 from storage.records import (
     SubscriptionView,
 )
+from storage.sql import insert
 from storage.store_base import (
     DIGEST_MODE,
     StoreBase,
@@ -38,6 +41,10 @@ class SubscriptionStore(StoreBase):
         mention_role_id: int | None = None,
         created_by: int | None = None,
         keywords: KeywordFilter | None = None,
+        digest_cadence: str = "daily",
+        digest_hour: int | None = None,
+        digest_weekday: int = 0,
+        thread_per_bill: bool = False,
     ) -> SubscriptionView:
         """Create or replace the channel's subscription (one per channel)."""
         async with self._tx() as session:
@@ -54,6 +61,10 @@ class SubscriptionStore(StoreBase):
             words = keywords or KeywordFilter()
             row.keywords = list(words.include) or None
             row.exclude_keywords = list(words.exclude) or None
+            row.digest_cadence, row.digest_hour = digest_cadence, digest_hour
+            row.digest_weekday, row.thread_per_bill = digest_weekday, thread_per_bill
+            # A schedule set now starts with its next moment, not one already past.
+            row.last_digest_at = now
             await session.flush()
             # Alerts already waiting follow the new mode.
             waiting, now_state = (
@@ -112,6 +123,58 @@ class SubscriptionStore(StoreBase):
             row = await session.get(Subscription, subscription_id)
             return None if row is None else subscription_view(row)
 
+    # --- the server's timezone, digest moments, threads per bill --------------------------
+
+    async def set_guild_timezone(self, guild_id: int, timezone: str, *, now: datetime) -> None:
+        async with self._tx() as session:
+            row = await session.get(GuildSettings, guild_id)
+            if row is None:
+                session.add(GuildSettings(guild_id=guild_id, timezone=timezone, updated_at=now))
+            else:
+                row.timezone, row.updated_at = timezone, now
+
+    async def guild_timezones(self) -> dict[int, str]:
+        async with self._tx() as session:
+            rows = await session.execute(select(GuildSettings.guild_id, GuildSettings.timezone))
+            return {guild_id: tz for guild_id, tz in rows}
+
+    async def mark_digest_handled(self, subscription_id: int, *, at: datetime) -> None:
+        """The subscription's latest digest moment is dealt with (sent, or nothing waited)."""
+        async with self._tx() as session:
+            await session.execute(
+                update(Subscription)
+                .where(Subscription.id == subscription_id)
+                .values(last_digest_at=at)
+            )
+
+    async def bill_thread(self, channel_id: int, bill_key: str) -> int | None:
+        async with self._tx() as session:
+            found = await session.scalar(
+                select(BillThread.thread_id).where(
+                    BillThread.channel_id == channel_id, BillThread.bill_key == bill_key
+                )
+            )
+            return None if found is None else int(found)
+
+    async def record_bill_thread(
+        self, channel_id: int, bill_key: str, thread_id: int, *, now: datetime
+    ) -> int:
+        """Keep the bill's thread in this channel; the one kept first wins a race."""
+        async with self._tx() as session:
+            await session.execute(
+                insert(session, BillThread)
+                .values(
+                    channel_id=channel_id, bill_key=bill_key, thread_id=thread_id, created_at=now
+                )
+                .on_conflict_do_nothing()
+            )
+            kept = await session.scalar(
+                select(BillThread.thread_id).where(
+                    BillThread.channel_id == channel_id, BillThread.bill_key == bill_key
+                )
+            )
+            return int(kept) if kept is not None else thread_id
+
 
 def subscription_view(row: Subscription) -> SubscriptionView:
     return SubscriptionView(
@@ -129,4 +192,9 @@ def subscription_view(row: Subscription) -> SubscriptionView:
         created_at=row.created_at,
         keywords=tuple(row.keywords or ()),
         exclude_keywords=tuple(row.exclude_keywords or ()),
+        digest_cadence=row.digest_cadence or "daily",
+        digest_hour=row.digest_hour,
+        digest_weekday=row.digest_weekday or 0,
+        last_digest_at=row.last_digest_at,
+        thread_per_bill=bool(row.thread_per_bill),
     )

@@ -1,10 +1,14 @@
-"""Daily digests: a digest subscription's alerts wait and go out once a day as one message.
+"""Digests: a digest subscription's alerts wait and go out together, daily or weekly, at the
+hour (and weekday) its server chose, in the server's timezone.
 
 The dispatcher never sees them: the store creates a digest subscription's deliveries in the
-``digest`` state, and :func:`send_digests`, run by the scheduler once a day, posts one embed
-per subscription listing them with their sources.
-It goes through the same at-most-once path as single alerts (sending mark, nonce, the
-message id stored at once), so a crash mid-digest neither repeats nor drops it.
+``digest`` state, and :func:`send_digests`, run by the scheduler every few minutes, posts one
+embed per subscription whose moment has come, grouped by kind, each alert with its source.
+A moment with nothing waiting sends nothing ("nothing new" is never posted) and is marked
+handled, so an alert arriving later waits for the next moment. It goes through the same
+at-most-once path as single alerts (sending mark, nonce, the message id stored at once), so a
+crash mid-digest neither repeats nor drops it; a transient failure leaves the moment unhandled,
+and the next check tries again.
 """
 
 from __future__ import annotations
@@ -13,29 +17,38 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery.discord_sink import BotSink
 from bot.delivery.embeds import MessageParts, allowed_mentions, render_digest
+from bot.domain.schedule import (
+    DEFAULT_HOUR,
+    Cadence,
+    DigestSchedule,
+    ScheduleError,
+    digest_due,
+    zone,
+)
 from bot.errors import DeliveryError
-from storage.repository import Repository
+from storage.records import SubscriptionView
+from storage.repository import DIGEST_MODE, Repository
 
 log = logging.getLogger(__name__)
 
-DIGEST_HOUR_UTC = 13  # a working hour across the US, where most tracked laws are
-RETRY_AFTER = timedelta(minutes=15)  # a digest that failed for a transient reason
+DIGEST_HOUR_UTC = DEFAULT_HOUR  # the hour of a schedule nobody chose
+CHECK_EVERY = timedelta(minutes=5)  # how often due digests are looked for (and retried)
 
 
 @dataclass(frozen=True, slots=True)
 class DigestReport:
     sent: int = 0  # digest messages posted (or found already posted)
     alerts: int = 0  # alerts they carried
-    failed: int = 0  # subscriptions whose digest must wait for the next run
+    failed: int = 0  # subscriptions whose digest must wait for the next check
     paused: int = 0
+    empty: int = 0  # moments that came with nothing to send
 
 
 def digest_nonce(delivery_ids: list[int]) -> str:
@@ -43,25 +56,52 @@ def digest_nonce(delivery_ids: list[int]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:25]
 
 
+def schedule_of(sub: SubscriptionView, timezone: str | None) -> DigestSchedule:
+    """A subscription's digest schedule in its server's timezone (UTC when unset or no
+    longer known to this system)."""
+    hour = DEFAULT_HOUR if sub.digest_hour is None else sub.digest_hour
+    cadence: Cadence = "weekly" if sub.digest_cadence == "weekly" else "daily"
+    try:
+        return DigestSchedule(cadence, hour, sub.digest_weekday, timezone or "UTC")
+    except ScheduleError:
+        log.warning("digest timezone unknown; UTC used", extra={"timezone": timezone})
+        return DigestSchedule(cadence, hour, sub.digest_weekday, "UTC")
+
+
 async def send_digests(
-    repo: Repository, sink: BotSink, *, clock: Callable[[], datetime]
+    repo: Repository, sink: BotSink, *, clock: Callable[[], datetime], due_only: bool = True
 ) -> DigestReport:
-    """Post every waiting digest, one message per subscription. A transient failure leaves
-    that digest waiting for the next call; a 403/404 pauses the subscription and tells the
-    server's admins once, as for single alerts."""
-    sent = alerts = failed = paused = 0
-    for sub, deliveries in await repo.digest_batches():
+    """Post every digest whose moment has come (every waiting one with ``due_only`` off),
+    one message per subscription. A 403/404 pauses the subscription and tells the server's
+    admins once, as for single alerts."""
+    now = clock()
+    sent = alerts = failed = paused = empty = 0
+    zones = await repo.guild_timezones()
+    batches = {sub.id: (sub, deliveries) for sub, deliveries in await repo.digest_batches()}
+    subs = [s for s in await repo.subscriptions() if s.mode == DIGEST_MODE and not s.paused]
+    for sub in subs:
+        schedule = schedule_of(sub, zones.get(sub.guild_id))
+        due = digest_due(schedule, now=now, last_sent=sub.last_digest_at, since=sub.created_at)
+        if due_only and not due:
+            continue
+        deliveries = batches.get(sub.id, (sub, []))[1]
         # A digest posted before a crash, with its id kept: finish recording it, post no more.
         for message_id in {d.message_id for d in deliveries if d.message_id}:
             done = [d.id for d in deliveries if d.message_id == message_id]
-            await repo.mark_digest_sent(done, message_id=message_id, at=clock())
+            await repo.mark_digest_sent(done, message_id=message_id, at=now)
         waiting = [d for d in deliveries if not d.message_id]
         if not waiting:
+            empty += 1
+            await repo.mark_digest_handled(sub.id, at=now)
             continue
         ids = [d.id for d in waiting]
         parts = MessageParts(
             content=f"<@&{sub.mention_role_id}>" if sub.mention_role_id is not None else None,
-            embed=render_digest([d.alert for d in waiting], day=clock().date()),
+            embed=render_digest(
+                [d.alert for d in waiting],
+                day=now.astimezone(zone(schedule.timezone)).date(),
+                cadence=schedule.cadence,
+            ),
             allowed_mentions=allowed_mentions(sub.mention_role_id),
         )
         try:
@@ -76,10 +116,11 @@ async def send_digests(
                 failed += 1
             log.warning("digest not sent", extra={"channel": sub.channel_id, "error": str(exc)})
             continue
-        await repo.mark_digest_sent(ids, message_id=message_id, at=clock())
+        await repo.mark_digest_sent(ids, message_id=message_id, at=now)
+        await repo.mark_digest_handled(sub.id, at=now)
         sent += 1
         alerts += len(ids)
-    return DigestReport(sent=sent, alerts=alerts, failed=failed, paused=paused)
+    return DigestReport(sent=sent, alerts=alerts, failed=failed, paused=paused, empty=empty)
 
 
 def schedule_digests(
@@ -88,27 +129,19 @@ def schedule_digests(
     sink: BotSink,
     *,
     clock: Callable[[], datetime],
-    hour: int = DIGEST_HOUR_UTC,
+    every: timedelta = CHECK_EVERY,
 ) -> None:
-    """Send digests daily at ``hour`` UTC; one that fails for a transient reason is tried
-    again every 15 minutes until it goes (a one-off job, so the daily slot never moves)."""
+    """Look for due digests every few minutes: each subscription's own hour and weekday in
+    its server's timezone (a :30 or :45 zone included), and a failed one again at the
+    next look."""
 
     async def run() -> DigestReport:
-        report = await send_digests(repo, sink, clock=clock)
-        if report.failed:
-            scheduler.add_job(
-                run,
-                DateTrigger(run_date=clock() + RETRY_AFTER, timezone=UTC),
-                id="digest-retry",
-                name="digest retry",
-                replace_existing=True,
-            )
-        return report
+        return await send_digests(repo, sink, clock=clock)
 
     scheduler.add_job(
         run,
-        CronTrigger(hour=hour, minute=0, timezone=UTC),
+        IntervalTrigger(seconds=every.total_seconds()),
         id="digests",
-        name="daily digests",
+        name="digests (daily and weekly)",
         replace_existing=True,
     )

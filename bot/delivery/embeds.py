@@ -518,22 +518,56 @@ def render_message(alert: AlertView, *, mention_role_id: int | None) -> MessageP
     )
 
 
-def render_digest(alerts: Sequence[AlertView], *, day: date) -> discord.Embed:
-    """One embed listing a day's alerts, each with its source link, newest last."""
+# The order a digest lists its kinds in: what changed first, then what was reported.
+DIGEST_ORDER = (
+    "pledge_status",
+    "bill_stage",
+    "new_bill",
+    "pledge_signal",
+    "pledge_deadline",
+    "news",
+    "feed_health",
+)
+_DIGEST_HEADINGS = {
+    "pledge_status": "Pledge status changes",
+    "bill_stage": "Bills that moved",
+    "new_bill": "New bills",
+    "pledge_signal": "Pledge news to review",
+    "pledge_deadline": "Pledge deadlines",
+    "news": "News",
+    "feed_health": "Feeds",
+}
+
+
+def render_digest(
+    alerts: Sequence[AlertView], *, day: date, cadence: str = "daily"
+) -> discord.Embed:
+    """One embed with a field per kind of alert (what changed first), each alert a line with
+    its source link. Only called with alerts: an empty digest is not sent."""
+    heading = "weekly digest, week to" if cadence == "weekly" else "daily digest"
     embed = discord.Embed(
-        title=f"PledgeWatch daily digest \u00b7 {day.isoformat()}",
-        colour=COLOURS["digest"],
+        title=f"PledgeWatch {heading} \u00b7 {day.isoformat()}", colour=COLOURS["digest"]
     )
-    lines = [_digest_line(a) for a in alerts]
-    shown: list[str] = []
-    for i, entry in enumerate(lines):
-        rest = len(lines) - i
-        tail = f"\n\u2026and {rest} more (see `/news`)"
-        if units("\n".join([*shown, entry]) + tail) > DESCRIPTION:
-            shown.append(tail.strip())
+    by_kind: dict[str, list[str]] = {}
+    for a in alerts:
+        by_kind.setdefault(a.kind, []).append(_digest_line(a))
+    kinds = [k for k in DIGEST_ORDER if k in by_kind] + sorted(set(by_kind) - set(DIGEST_ORDER))
+    budget = 5400 - units(embed.title or "")  # under the 6,000 of a whole embed
+    for kind in kinds:
+        lines = by_kind[kind]
+        shown: list[str] = []
+        for i, entry in enumerate(lines):
+            tail = f"\n\u2026and {len(lines) - i} more (see `/news`)"
+            if units("\n".join([*shown, entry]) + tail) > FIELD_VALUE:
+                shown.append(tail.strip())
+                break
+            shown.append(entry)
+        value = "\n".join(shown)
+        name = f"{_DIGEST_HEADINGS.get(kind, label(kind))} ({len(lines)})"
+        if units(value) + units(name) > budget:
             break
-        shown.append(entry)
-    embed.description = "\n".join(shown) or "Nothing new today."
+        budget -= units(value) + units(name)
+        embed.add_field(name=name, value=value, inline=False)
     embed.set_footer(text=f"PledgeWatch \u00b7 {len(alerts)} alerts")
     embed.timestamp = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return fit(embed)
@@ -541,10 +575,9 @@ def render_digest(alerts: Sequence[AlertView], *, day: date) -> discord.Embed:
 
 def _digest_line(alert: AlertView) -> str:
     p = alert.payload
-    kind = label(alert.kind)
     if alert.kind == "feed_health":
         text = f"{p.get('feed_name') or p.get('feed_id')} {p.get('state')}"
-        return f"\u2022 {kind}: {line(text, 200)}"
+        return f"\u2022 {line(text, 200)}"
     if alert.kind in ("new_bill", "bill_stage"):
         stage = label(p.get("new_stage") or p.get("stage"))
         title = f"{_bill_name(p)} {stage}: {p.get('title') or ''}"
@@ -557,7 +590,7 @@ def _digest_line(alert: AlertView) -> str:
         title, url = p.get("title") or "", p.get("url")
     source = p.get("source")
     tail = f" \u2014 {line(source, 80)}" if source else ""
-    return f"\u2022 {kind}: {link(title, url, 400)}{tail}"
+    return f"\u2022 {link(title, url, 400)}{tail}"
 
 
 # --- the last guard -------------------------------------------------------------------

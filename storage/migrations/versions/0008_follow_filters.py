@@ -1,5 +1,6 @@
-"""follows and keyword filters: channels that follow a bill, pledge or place; subscription
-keywords
+"""follows, keyword filters, digest schedules and bill threads: channels that follow a
+bill, pledge or place; subscription keywords, digest cadence and hour, a thread per bill;
+the server's timezone; each channel's thread per bill
 
 Revision ID: 0008_follow_filters
 Revises: 0003
@@ -38,10 +39,43 @@ def upgrade() -> None:
     with op.batch_alter_table('subscriptions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('keywords', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('exclude_keywords', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('digest_cadence', sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column('digest_hour', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('digest_weekday', sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column('last_digest_at', sa.DateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column('thread_per_bill', sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    op.create_table(
+        'guild_settings',
+        sa.Column('guild_id', sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column('timezone', sa.String(length=64), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('guild_id', name=op.f('pk_guild_settings')),
+    )
+    op.create_table(
+        'bill_threads',
+        sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column('channel_id', sa.BigInteger(), nullable=False),
+        sa.Column('bill_key', sa.String(length=128), nullable=False),
+        sa.Column('thread_id', sa.BigInteger(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_bill_threads')),
+        sa.UniqueConstraint('channel_id', 'bill_key', name='uq_bill_threads_channel_bill'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('bill_threads')
+    op.drop_table('guild_settings')
     with op.batch_alter_table('subscriptions', schema=None) as batch_op:
+        batch_op.drop_column('thread_per_bill')
+        batch_op.drop_column('last_digest_at')
+        batch_op.drop_column('digest_weekday')
+        batch_op.drop_column('digest_hour')
+        batch_op.drop_column('digest_cadence')
         batch_op.drop_column('exclude_keywords')
         batch_op.drop_column('keywords')
     with op.batch_alter_table('follows', schema=None) as batch_op:
