@@ -27,6 +27,7 @@ from bot.delivery.embeds import (
     when,
 )
 from bot.domain.keywords import KeywordFilter
+from bot.domain.schedule import DEFAULT_HOUR, Cadence, DigestSchedule, ScheduleError
 from bot.domain.watchlist import Law
 from bot.status import BillStatusView, PledgeStatusView, WatchingView
 from storage.records import (
@@ -356,20 +357,36 @@ def news_pages(stories: Sequence[StoryView], *, title: str) -> list[discord.Embe
 # --- subscriptions, feeds, review ---------------------------------------------------------
 
 
-def subscription_lines(sub: SubscriptionView) -> str:
+def subscription_lines(sub: SubscriptionView, timezone: str | None = None) -> str:
     def any_of(values: Sequence[str]) -> str:
         return ", ".join(escape(v) for v in values) if values else "any"
 
     role = f"<@&{sub.mention_role_id}>" if sub.mention_role_id else "nobody"
     state = f"**paused**: {escape(sub.paused_reason or '')}" if sub.paused else "active"
+    delivery = sub.mode
+    if sub.mode == "digest":
+        delivery = _schedule_text(sub, timezone)
+    extra = []
+    if sub.keywords or sub.exclude_keywords:
+        extra.append(f"keywords: {escape(_keywords(sub))}")
+    if sub.thread_per_bill:
+        extra.append("a thread per bill")
     return (
         f"<#{sub.channel_id}> \u2014 {state}\n"
         f"kinds: {any_of(sub.kinds)} \u00b7 companies: {any_of(sub.companies)} \u00b7 "
         f"places: {any_of(sub.jurisdictions)}\n"
         f"minimum importance: {IMPORTANCE_NAMES.get(sub.min_importance, sub.min_importance)}"
-        f" \u00b7 delivery: {sub.mode} \u00b7 mentions: {role}"
-        + (f"\nkeywords: {escape(_keywords(sub))}" if sub.keywords or sub.exclude_keywords else "")
+        f" \u00b7 delivery: {delivery} \u00b7 mentions: {role}" + "".join(f"\n{x}" for x in extra)
     )
+
+
+def _schedule_text(sub: SubscriptionView, timezone: str | None) -> str:
+    hour = DEFAULT_HOUR if sub.digest_hour is None else sub.digest_hour
+    cadence: Cadence = "weekly" if sub.digest_cadence == "weekly" else "daily"
+    try:
+        return DigestSchedule(cadence, hour, sub.digest_weekday, timezone or "UTC").describe()
+    except ScheduleError:
+        return f"{cadence} digest"
 
 
 def _keywords(sub: SubscriptionView) -> str:
@@ -377,9 +394,12 @@ def _keywords(sub: SubscriptionView) -> str:
 
 
 def subscription_pages(
-    subs: Sequence[SubscriptionView], follows: Sequence[FollowView] = ()
+    subs: Sequence[SubscriptionView],
+    follows: Sequence[FollowView] = (),
+    *,
+    timezone: str | None = None,
 ) -> list[discord.Embed]:
-    rows = [subscription_lines(s) for s in subs]
+    rows = [subscription_lines(s, timezone) for s in subs]
     by_channel: dict[int, list[FollowView]] = {}
     for f in follows:
         by_channel.setdefault(f.channel_id, []).append(f)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
+from discord.app_commands.transformers import UnionChannelTransformer
 from discord.utils import MISSING
 
 from bot.delivery.embeds import CONTENT, clip, fit
@@ -22,6 +23,26 @@ T = TypeVar("T")
 MAX_EMBEDS = 10
 MAX_CHOICES = 25
 CHOICE_NAME = 100
+
+
+class _AlertChannelTransformer(UnionChannelTransformer["PledgeWatchBot"]):
+    """A text or forum channel. discord.py would also offer media channels with forums,
+    which are neither, and which Discord's published API does not list."""
+
+    def __init__(self) -> None:
+        super().__init__(discord.TextChannel, discord.ForumChannel)
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news, discord.ChannelType.forum]
+
+
+if TYPE_CHECKING:
+    AlertChannel = discord.TextChannel | discord.ForumChannel
+else:
+    AlertChannel = app_commands.Transform[
+        discord.TextChannel | discord.ForumChannel, _AlertChannelTransformer()
+    ]
 
 
 class InputError(PledgeWatchError):

@@ -12,11 +12,20 @@ from discord.ext import commands
 from bot.delivery.embeds import escape
 from bot.domain.alerts import ALERT_KINDS
 from bot.domain.keywords import KeywordError, parse_keywords
+from bot.domain.schedule import WEEKDAYS, ScheduleError, timezone_names, zone
 from bot.domain.types import COMPANY_IDS
 from bot.errors import NotFoundError
 from bot.exts.bills import known_jurisdictions
 from bot.exts.cards import subscription_lines, subscription_pages
-from bot.exts.common import InputError, answer, choices, in_guild, manage_server_only, split_list
+from bot.exts.common import (
+    AlertChannel,
+    InputError,
+    answer,
+    choices,
+    in_guild,
+    manage_server_only,
+    split_list,
+)
 from bot.exts.paging import send_pages
 
 if TYPE_CHECKING:
@@ -31,9 +40,12 @@ IMPORTANCE_CHOICES = [
 MODE_CHOICES = [
     app_commands.Choice(name="immediately", value="immediate"),
     app_commands.Choice(name="daily digest", value="digest"),
+    app_commands.Choice(name="weekly digest", value="weekly"),
 ]
-# What the bot needs in a channel to post alerts there.
+WEEKDAY_CHOICES = [app_commands.Choice(name=day.title(), value=n) for n, day in enumerate(WEEKDAYS)]
+# What the bot needs in a channel to post alerts there, and to keep a thread per bill.
 NEEDED = ("view_channel", "send_messages", "embed_links")
+THREADS = ("create_public_threads", "send_messages_in_threads")
 
 
 def pick(kind: str, given: Sequence[str], allowed: Sequence[str]) -> list[str]:
@@ -78,10 +90,15 @@ class Subscriptions(commands.Cog):
         companies="Company ids, comma-separated (default: any)",
         jurisdictions="Places such as US-federal, US-WA (covers its cities), comma-separated",
         min_importance="Only alerts at least this important",
-        delivery="Each alert as it comes, or one daily digest",
+        delivery="Each alert as it comes, or one daily or weekly digest",
         role="A role to mention with each alert (only this role is ever pinged)",
         keywords='Words or "phrases" in title or summary, -word excludes: ban, "police use", -x',
+        digest_hour="Digest hour, 0-23, in the server's timezone (default 13)",
+        digest_weekday="Weekly digest's day (default Monday)",
+        timezone="The server's timezone for digests, e.g. America/New_York (kept for the server)",
+        thread_per_bill="Open a thread on a bill's first alert and post its later stages there",
     )
+    @app_commands.choices(digest_weekday=WEEKDAY_CHOICES)
     @app_commands.choices(min_importance=IMPORTANCE_CHOICES)
     @app_commands.choices(delivery=MODE_CHOICES)
     @app_commands.guild_only()
@@ -89,7 +106,7 @@ class Subscriptions(commands.Cog):
     async def subscribe(
         self,
         interaction: discord.Interaction[PledgeWatchBot],
-        channel: discord.TextChannel | None = None,
+        channel: AlertChannel | None = None,
         kinds: app_commands.Range[str, 1, 300] | None = None,
         companies: app_commands.Range[str, 1, 300] | None = None,
         jurisdictions: app_commands.Range[str, 1, 500] | None = None,
@@ -97,16 +114,32 @@ class Subscriptions(commands.Cog):
         delivery: str = "immediate",
         role: discord.Role | None = None,
         keywords: app_commands.Range[str, 1, 500] | None = None,
+        digest_hour: app_commands.Range[int, 0, 23] | None = None,
+        digest_weekday: int = 0,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+        thread_per_bill: bool = False,
     ) -> None:
         guild_id = in_guild(interaction)
         try:
             words = parse_keywords(keywords)
         except KeywordError as exc:
             raise InputError(f"Keywords: {exc}") from exc
+        if timezone is not None:
+            try:
+                zone(timezone.strip())
+            except ScheduleError as exc:
+                raise InputError(str(exc)) from exc
         target = channel or interaction.channel
-        if not isinstance(target, discord.TextChannel) or target.guild.id != guild_id:
-            raise InputError("Alerts can go to a text channel of this server only.")
-        missing = [p for p in NEEDED if not getattr(target.permissions_for(target.guild.me), p)]
+        if (
+            not isinstance(target, discord.TextChannel | discord.ForumChannel)
+            or target.guild.id != guild_id
+        ):
+            raise InputError("Alerts can go to a text or forum channel of this server only.")
+        forum = isinstance(target, discord.ForumChannel)
+        needed = NEEDED + (THREADS if thread_per_bill and not forum else ())
+        if forum:  # a forum holds posts only: each alert is a post, a bill's stages its replies
+            needed, thread_per_bill = (*NEEDED, "send_messages_in_threads"), True
+        missing = [p for p in needed if not getattr(target.permissions_for(target.guild.me), p)]
         if missing:
             names = ", ".join(p.replace("_", " ").title() for p in missing)
             raise InputError(
@@ -134,13 +167,26 @@ class Subscriptions(commands.Cog):
             companies=pick("companies", split_list(companies), COMPANY_IDS),
             jurisdictions=pick("jurisdictions", split_list(jurisdictions, spaces=False), places),
             min_importance=min_importance,
-            mode=delivery,
             mention_role_id=role.id if role else None,
             created_by=interaction.user.id,
             keywords=words,
+            mode="digest" if delivery == "weekly" else delivery,
+            digest_cadence="weekly" if delivery == "weekly" else "daily",
+            digest_hour=digest_hour,
+            digest_weekday=digest_weekday,
+            thread_per_bill=thread_per_bill,
         )
-        text = "\n".join(["Subscribed.", subscription_lines(sub), *notes])
+        if timezone is not None:
+            await self.bot.repo.set_guild_timezone(guild_id, timezone.strip(), now=self.bot.clock())
+        zones = await self.bot.repo.guild_timezones()
+        text = "\n".join(["Subscribed.", subscription_lines(sub, zones.get(guild_id)), *notes])
         await answer(interaction, content=text, ephemeral=True)
+
+    @subscribe.autocomplete("timezone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction[PledgeWatchBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices([(name, name) for name in timezone_names()], current)
 
     @subscribe.autocomplete("kinds")
     async def kinds_autocomplete(
@@ -189,7 +235,9 @@ class Subscriptions(commands.Cog):
         guild_id = in_guild(interaction)
         subs = await self.bot.repo.subscriptions(guild_id)
         follows = await self.bot.repo.follows(guild_id=guild_id)
-        await send_pages(interaction, subscription_pages(subs, follows), ephemeral=True)
+        zone_name = (await self.bot.repo.guild_timezones()).get(guild_id)
+        pages = subscription_pages(subs, follows, timezone=zone_name)
+        await send_pages(interaction, pages, ephemeral=True)
 
 
 async def setup(bot: PledgeWatchBot) -> None:
