@@ -37,6 +37,7 @@ from bot.delivery.embeds import (
     render_minimal,
     render_stage_update,
 )
+from bot.delivery.threads import ThreadRouter
 from bot.errors import DeliveryError, NotFoundError
 from storage.records import PendingDelivery
 from storage.repository import Repository
@@ -84,10 +85,17 @@ class BotSink:
         self._clock = clock
         self._timeout = send_timeout
         self._notices: set[asyncio.Task[bool]] = set()
+        self._threads = ThreadRouter(client, repo, clock=clock, timeout=send_timeout)
 
     async def send(self, delivery: PendingDelivery) -> str | None:
         channel_id = channel_id_of(delivery.target)
         parts = render_message(delivery.alert, mention_role_id=delivery.mention_role_id)
+        # A thread per bill, or a forum's posts: the router sends it, or leaves it to us.
+        threaded = await self._threads.send(self, delivery, channel_id, parts)
+        if threaded is not None:
+            if delivery.alert.kind == "bill_stage" and not self._threads.is_forum(channel_id):
+                await self._edit_earlier(channel_id, delivery)  # the thread's first message
+            return threaded
         message_id = await self.post(
             channel_id,
             parts,

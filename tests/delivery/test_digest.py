@@ -15,8 +15,10 @@ from bot.domain.schedule import DigestSchedule, next_slot
 from storage.repository import Repository
 from tests.delivery.conftest import World, news
 
+DAILY = DigestSchedule()
 
-def to_next(world: World, schedule: DigestSchedule = DigestSchedule()) -> None:
+
+def to_next(world: World, schedule: DigestSchedule = DAILY) -> None:
     """Move the fake clock to just after the schedule's next moment."""
     now = world.fake.clock()
     world.fake.clock.advance((next_slot(schedule, now) - now).total_seconds() + 30)
