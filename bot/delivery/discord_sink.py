@@ -142,7 +142,7 @@ class BotSink:
                 await self._repo.clear_sending(delivery_ids)
                 raise DeliveryError(_why(exc), target_lost=True) from exc
             except discord.DiscordServerError as exc:
-                raise DeliveryError(f"Discord is failing: {_why(exc)}") from exc
+                raise DeliveryError(f"Discord is failing: {_why(exc)}", outage=True) from exc
             except discord.HTTPException as exc:
                 if exc.status == 400 and attempt == 1 and fallback is not None:
                     log.error(
@@ -157,7 +157,10 @@ class BotSink:
             except _TRANSIENT as exc:
                 # The request may have reached Discord: the mark stays, and the nonce or the
                 # history lookup settles it on the next attempt.
-                raise DeliveryError(f"sending failed: {type(exc).__name__}: {exc}") from exc
+                raise DeliveryError(
+                    f"sending failed: {type(exc).__name__}: {exc}",
+                    outage=not isinstance(exc, discord.RateLimited),
+                ) from exc
             await self._repo.record_message(delivery_ids, str(message.id))
             return str(message.id)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -151,7 +151,9 @@ class WebhookSink:
                     text = await response.text()
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                 # The mark stays: Discord may have created the message.
-                raise DeliveryError(f"webhook unreachable: {type(exc).__name__}") from exc
+                raise DeliveryError(
+                    f"webhook unreachable: {type(exc).__name__}", outage=True
+                ) from exc
             if 200 <= status < 300:
                 return _message_id(text)
             if status == 429:
@@ -174,7 +176,7 @@ class WebhookSink:
             if status in (401, 403, 404):
                 self._dead = f"the webhook was deleted or its token revoked ({reason})"
                 raise DeliveryError(self._dead, target_lost=True)
-            raise DeliveryError(reason, permanent=400 <= status < 500)
+            raise DeliveryError(reason, permanent=400 <= status < 500, outage=status >= 500)
         await self._repo.clear_sending([delivery_id])
         raise DeliveryError(f"webhook still rate limited after {MAX_TRIES} tries")
 
