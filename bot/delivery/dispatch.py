@@ -146,6 +146,11 @@ class Dispatcher:
             await asyncio.wait(running)
         await self._join(raise_errors=False)
 
+    @property
+    def running(self) -> bool:
+        """Whether the background delivery started by :meth:`start` is on."""
+        return self._task is not None and not self._task.done()
+
     def wake(self) -> None:
         """Look for work now rather than at the next poll."""
         self._wake.set()
@@ -153,7 +158,10 @@ class Dispatcher:
     async def run(self) -> None:
         """Claim new work every ``poll_every`` seconds, or at once when woken."""
         while not self._stopping.is_set():
-            await self.step()
+            try:
+                await self.step()
+            except Exception:
+                log.exception("delivery step crashed (a bug)")
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_every)
             self._wake.clear()
