@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -40,7 +40,11 @@ class App:
 
     def dispatcher(self, sinks: dict[str, Sink]) -> Dispatcher:
         return Dispatcher(
-            self.repo, sinks, self.clock, poll_every=self.settings.pledgewatch_dispatch_every
+            self.repo,
+            sinks,
+            self.clock,
+            poll_every=self.settings.pledgewatch_dispatch_every,
+            lease=timedelta(seconds=self.settings.pledgewatch_delivery_lease),
         )
 
 

@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -168,6 +168,7 @@ class PledgeWatchBot(commands.AutoShardedBot):
             self.clock,
             on_paused=sink.on_paused,
             poll_every=self.settings.pledgewatch_dispatch_every,
+            lease=timedelta(seconds=self.settings.pledgewatch_delivery_lease),
         )
         now = real_now()
         known = {f.id for f in self.feeds}

@@ -3,7 +3,7 @@ backoff, and probes a failing sink instead of hammering it.
 
 Any number of dispatchers (runners, one per process) share one store. A runner sends to a
 target (a channel, the webhook, the console) only while it holds that target's *claim*, a
-row leased for a minute and renewed while it works (``Repository.claim_targets``), so two
+row leased for 30 s and renewed while it works (``Repository.claim_targets``), so two
 runners never interleave one channel's alerts; a dead runner's claims return when their
 lease runs out. Targets are worked concurrently, each by its own task, so a slow or rate
 limited channel holds back only itself.
@@ -39,8 +39,9 @@ RETRY_CEILING = timedelta(minutes=5)
 # While a sink is down, one request probes it at this backoff; its success resumes all.
 PROBE_BASE = timedelta(seconds=5)
 PROBE_CEILING = timedelta(seconds=15)
-# A claim outlives any one send (the sinks time out at 30 s) and is renewed while held.
-LEASE = timedelta(seconds=60)
+# A claim is renewed with each delivery recorded and by the loop's heartbeat (every quarter
+# lease), so a send may take longer than the lease; a dead runner's claims lapse after it.
+LEASE = timedelta(seconds=30)
 POLL_EVERY = 1.0  # seconds between looks for new work when nothing wakes the dispatcher
 STEP_GAP = 0.05  # seconds at least between two looks
 MAX_TARGETS = 64  # targets worked at once by one runner
