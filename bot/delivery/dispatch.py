@@ -116,7 +116,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._last_renewal = 0.0
+        self._last_renewal: datetime | None = None
         self._finished = DispatchReport()
 
     # --- running ---------------------------------------------------------------------
@@ -176,10 +176,13 @@ class Dispatcher:
         tries again. Returns how many targets were started."""
         try:
             started = await self._claim()
-            loop_now = asyncio.get_running_loop().time()
-            if self._workers and loop_now - self._last_renewal > self._lease.total_seconds() / 4:
-                self._last_renewal = loop_now
-                await self._repo.renew_claims(runner=self.runner, until=self._clock() + self._lease)
+            now = self._clock()
+            if self._workers and (
+                self._last_renewal is None or now - self._last_renewal >= self._lease / 4
+            ):
+                # A heartbeat: claims outlive a send that takes longer than the lease.
+                self._last_renewal = now
+                await self._repo.renew_claims(runner=self.runner, until=now + self._lease)
         except StorageError as exc:
             self._store_trouble(exc)
             return 0
