@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -39,7 +39,13 @@ class App:
     sinks: tuple[str, ...]
 
     def dispatcher(self, sinks: dict[str, Sink]) -> Dispatcher:
-        return Dispatcher(self.repo, sinks, self.clock)
+        return Dispatcher(
+            self.repo,
+            sinks,
+            self.clock,
+            poll_every=self.settings.pledgewatch_dispatch_every,
+            lease=timedelta(seconds=self.settings.pledgewatch_delivery_lease),
+        )
 
 
 def delivery_mode(settings: Settings) -> str:

@@ -249,7 +249,7 @@ async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
 
     from bot.delivery.sinks import Sink
     from bot.delivery.webhook_sink import WebhookSink
-    from bot.scheduling import build_scheduler, schedule_every, schedule_feeds
+    from bot.scheduling import build_scheduler, schedule_feeds
 
     mode = delivery_mode(settings)
     if mode == "discord":
@@ -285,18 +285,12 @@ async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
         dispatcher = app.dispatcher(sinks)
         scheduler = build_scheduler()
         scheduled = schedule_feeds(scheduler, app.poller, app.feeds, now=utc_now())
-        schedule_every(
-            scheduler,
-            "dispatch",
-            dispatcher.run_once,
-            settings.pledgewatch_dispatch_every,
-            now=utc_now(),
-        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         scheduler.start()
+        dispatcher.start()
         out.write(f"Polling {len(scheduled)} feeds. Ctrl+C stops.\n")
         out.flush()
         try:
@@ -304,6 +298,7 @@ async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
+            await dispatcher.stop()
             await scheduler.stop()
             out.write("Stopped.\n")
     return 0

@@ -1,8 +1,8 @@
 """The Discord bot: an AutoShardedBot built with every service injected.
 
 ``setup_hook`` loads one cog per area (a cog that fails stops the start), syncs the slash
-commands only when they changed, and starts the scheduler inside the running loop: the feed
-jobs, the outbox dispatcher with the Discord sink, and the pledge deadline reminders.
+commands only when they changed, and starts the scheduler inside the running loop (the feed
+jobs, digests and pledge deadline reminders) and the outbox dispatcher with the Discord sink.
 ``close`` stops them. ``DISCORD_API_BASE`` alone redirects it, REST and gateway.
 """
 
@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -37,7 +37,7 @@ from bot.errors import ConfigError, PledgeWatchError
 from bot.exts.errors import PledgeWatchTree
 from bot.ingest.pipeline import Poller
 from bot.reminders import ReminderService
-from bot.scheduling import Scheduler, build_scheduler, schedule_every, schedule_feeds
+from bot.scheduling import Scheduler, build_scheduler, schedule_feeds
 from bot.settings import Settings
 from storage.repository import Repository
 
@@ -165,27 +165,28 @@ class PledgeWatchBot(commands.AutoShardedBot):
         sink = BotSink(self, self.repo, clock=self.clock)
         self.sink = sink
         self.dispatcher = Dispatcher(
-            self.repo, {"discord": sink}, self.clock, on_paused=sink.on_paused
+            self.repo,
+            {"discord": sink},
+            self.clock,
+            on_paused=sink.on_paused,
+            poll_every=self.settings.pledgewatch_dispatch_every,
+            lease=timedelta(seconds=self.settings.pledgewatch_delivery_lease),
         )
         now = real_now()
         known = {f.id for f in self.feeds}
         feeds = self.feeds + [f for f in await self.repo.user_feed_configs() if f.id not in known]
         schedule_feeds(self.scheduler, self.poller, feeds, now=now)
-        schedule_every(
-            self.scheduler,
-            "dispatch",
-            self.dispatcher.run_once,
-            self.settings.pledgewatch_dispatch_every,
-            now=now,
-        )
         schedule_digests(self.scheduler, self.repo, sink, clock=self.clock)
         await self.reminders.run_due()  # any the process missed while it was down
         await self.reminders.schedule(self.scheduler)
         self.scheduler.start()
+        self.dispatcher.start()
         log.info("scheduler started", extra={"jobs": len(self.scheduler.get_jobs())})
 
     async def close(self) -> None:
         await self.scheduler.stop()  # running jobs finish before anything closes
+        if self.dispatcher is not None:
+            await self.dispatcher.stop()
         if self.sink is not None:
             await self.sink.drain()  # a pause notice being posted
         await super().close()

@@ -1,4 +1,4 @@
-"""APScheduler 3 jobs: one per feed, plus the outbox dispatcher. Started inside the running
+"""APScheduler 3 jobs: one per feed, and periodic housekeeping. Started inside the running
 loop by the caller; every job is ``async``, ``max_instances=1``, ``coalesce=True``."""
 
 from __future__ import annotations

@@ -26,8 +26,11 @@ class Settings(BaseSettings):
     congress_api_key: SecretStr | None = None
     openstates_api_key: SecretStr | None = None
     legiscan_api_key: SecretStr | None = None
-    # Seconds between outbox dispatch runs in the long-running process.
-    pledgewatch_dispatch_every: float = Field(default=5.0, gt=0)
+    # Seconds between the dispatcher's looks for new work in the store (any runner's).
+    pledgewatch_dispatch_every: float = Field(default=1.0, gt=0)
+    # Seconds a runner's claim on a channel lasts unless renewed: a dead runner's channels
+    # are taken over after this.
+    pledgewatch_delivery_lease: float = Field(default=30.0, gt=0)
 
     def secret(self, name: str) -> str | None:
         """The value of a secret named as in the environment (``CONGRESS_API_KEY``), if set."""

@@ -21,6 +21,7 @@ import aiohttp
 import discord
 
 from bot.delivery.embeds import MessageParts, clip, render_minimal
+from bot.delivery.pacing import Pacer
 from bot.errors import DeliveryError, NotFoundError
 from storage.records import AlertView, PendingDelivery
 from storage.repository import Repository
@@ -64,7 +65,9 @@ class ThreadRouter:
         *,
         clock: Callable[[], datetime],
         timeout: float,
+        pacer: Pacer,
     ) -> None:
+        self._pacer = pacer
         self._client = client
         self._repo = repo
         self._clock = clock
@@ -118,6 +121,7 @@ class ThreadRouter:
         self, channel_id: int, message_id: str, delivery: PendingDelivery
     ) -> bool:
         name = thread_name(delivery.alert)
+        await self._pacer.turn()
         try:
             # Straight through the REST route: the channel need not be in the cache.
             await asyncio.wait_for(
@@ -171,6 +175,7 @@ class ThreadRouter:
                     await self._repo.record_message([delivery.id], str(thread.id))
                     return str(thread.id)
         await self._repo.mark_sending([delivery.id], at=self._clock())
+        await self._pacer.turn()
         try:
             post = await asyncio.wait_for(
                 forum.create_thread(
@@ -186,12 +191,17 @@ class ThreadRouter:
             raise DeliveryError(
                 f"forum post refused: {exc.status} {exc.text}"[:300], target_lost=True
             ) from exc
+        except discord.DiscordServerError as exc:
+            raise DeliveryError(f"forum post failed: {exc.status}", outage=True) from exc
         except discord.HTTPException as exc:
             await self._repo.clear_sending([delivery.id])
             raise DeliveryError(
                 f"forum post refused: {exc.status} {exc.text}"[:300], permanent=exc.status == 400
             ) from exc
         except _TRANSIENT as exc:
-            raise DeliveryError(f"forum post failed: {type(exc).__name__}: {exc}") from exc
+            raise DeliveryError(
+                f"forum post failed: {type(exc).__name__}: {exc}",
+                outage=not isinstance(exc, discord.RateLimited),
+            ) from exc
         await self._repo.record_message([delivery.id], str(post.message.id))
         return str(post.message.id)

@@ -3,7 +3,7 @@ bill, pledge or place; subscription keywords, digest cadence and hour, a thread 
 the server's timezone; each channel's thread per bill
 
 Revision ID: 0008_follow_filters
-Revises: 0003
+Revises: 0004_delivery_claims
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_follow_filters'
-down_revision = '0003'
+down_revision = '0004_delivery_claims'
 branch_labels = None
 depends_on = None
 
