@@ -234,6 +234,15 @@ class GuildSettings(Base):
     updated_at: Mapped[datetime]
 
 
+class DigestMark(Base):
+    """When a target without a subscription (the webhook) last had its digest moment."""
+
+    __tablename__ = "digest_marks"
+
+    target: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_at: Mapped[datetime]
+
+
 class BillThread(Base):
     """The thread (or forum post) a channel keeps for one bill's alerts."""
 

@@ -8,6 +8,7 @@ methods live in one module per area; this class is the single door to all of the
 
 from __future__ import annotations
 
+from storage.digests_store import DigestStore
 from storage.feeds_store import FeedStore
 from storage.follows_store import FollowStore
 from storage.items_store import ItemStore
@@ -37,6 +38,12 @@ __all__ = [
 
 
 class Repository(
-    FeedStore, ItemStore, OutboxStore, SubscriptionStore, FollowStore, StatusStore
+    FeedStore,
+    ItemStore,
+    OutboxStore,
+    SubscriptionStore,
+    FollowStore,
+    DigestStore,
+    StatusStore,
 ):
     """Feeds, items and stories, the outbox, subscriptions and follows, pledges and bills."""

@@ -64,6 +64,13 @@ class StoreBase:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # Webhook mode: the operator's filters (None: everything) and whether its alerts
+        # wait for a digest, as a subscription's would.
+        self.webhook_filter: SubscriptionFilter | None = None
+        self.webhook_digest = False
+
+    def configure_webhook(self, flt: SubscriptionFilter | None, *, digest: bool) -> None:
+        self.webhook_filter, self.webhook_digest = flt, digest
 
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[AsyncSession]:
@@ -100,7 +107,16 @@ class StoreBase:
         alert_id: int | None = (await session.execute(stmt)).scalar_one_or_none()
         if alert_id is None:
             return None
-        targets: list[tuple[str, int | None]] = [(t, None) for t in sinks if t in SINK_TARGETS]
+        targets: list[tuple[str, int | None]] = [
+            (t, None)
+            for t in sinks
+            if t in SINK_TARGETS
+            and (
+                t != "webhook"
+                or self.webhook_filter is None
+                or wants(self.webhook_filter, draft.kind, draft.importance, draft.payload)
+            )
+        ]
         digest: set[int] = set()
         if "discord" in sinks:
             subs = (await session.scalars(select(Subscription))).all()
@@ -119,7 +135,9 @@ class StoreBase:
                     target=target,
                     subscription_id=subscription_id,
                     # A digest subscription's alerts wait for its daily digest.
-                    state="digest" if subscription_id in digest else "pending",
+                    state="digest"
+                    if subscription_id in digest or (target == "webhook" and self.webhook_digest)
+                    else "pending",
                     attempts=0,
                     next_attempt_at=now,
                     nonce=nonce_for(draft.key, target),

@@ -24,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery.discord_sink import BotSink
 from bot.delivery.embeds import MessageParts, allowed_mentions, render_digest
+from bot.delivery.webhook_sink import WebhookSink
 from bot.domain.schedule import (
     DEFAULT_HOUR,
     Cadence,
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 
 DIGEST_HOUR_UTC = DEFAULT_HOUR  # the hour of a schedule nobody chose
 CHECK_EVERY = timedelta(minutes=5)  # how often due digests are looked for (and retried)
+WEBHOOK = "webhook"  # the webhook's delivery target
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,70 @@ async def send_digests(
         sent += 1
         alerts += len(ids)
     return DigestReport(sent=sent, alerts=alerts, failed=failed, paused=paused, empty=empty)
+
+
+async def send_webhook_digest(
+    repo: Repository,
+    sink: WebhookSink,
+    schedule: DigestSchedule,
+    *,
+    clock: Callable[[], datetime],
+) -> DigestReport:
+    """Webhook mode's digest: the alerts waiting for the webhook, in one message, when the
+    operator's moment has come (PLEDGEWATCH_WEBHOOK_DIGEST and the digest hour settings)."""
+    now = clock()
+    last = await repo.digest_mark(WEBHOOK)
+    if last is None:  # a schedule set now starts with its next moment
+        await repo.set_digest_mark(WEBHOOK, at=now)
+        return DigestReport()
+    if not digest_due(schedule, now=now, last_sent=last, since=last):
+        return DigestReport()
+    deliveries = await repo.digest_deliveries(WEBHOOK)
+    for message_id in {d.message_id for d in deliveries if d.message_id}:
+        done = [d.id for d in deliveries if d.message_id == message_id]
+        await repo.mark_digest_sent(done, message_id=message_id, at=now)
+    waiting = [d for d in deliveries if not d.message_id]
+    if not waiting:
+        await repo.set_digest_mark(WEBHOOK, at=now)
+        return DigestReport(empty=1)
+    parts = MessageParts(
+        content=None,
+        embed=render_digest(
+            [d.alert for d in waiting],
+            day=now.astimezone(zone(schedule.timezone)).date(),
+            cadence=schedule.cadence,
+        ),
+        allowed_mentions=allowed_mentions(None),
+    )
+    try:
+        posted = await sink.post_digest(waiting, parts)
+    except DeliveryError as exc:
+        log.warning("webhook digest not sent", extra={"error": str(exc)})
+        return DigestReport(failed=1)
+    await repo.mark_digest_sent([d.id for d in waiting], message_id=posted, at=now)
+    await repo.set_digest_mark(WEBHOOK, at=now)
+    return DigestReport(sent=1, alerts=len(waiting))
+
+
+def schedule_webhook_digest(
+    scheduler: BaseScheduler,
+    repo: Repository,
+    sink: WebhookSink,
+    schedule: DigestSchedule,
+    *,
+    clock: Callable[[], datetime],
+    every: timedelta = CHECK_EVERY,
+) -> None:
+    async def run() -> DigestReport:
+        return await send_webhook_digest(repo, sink, schedule, clock=clock)
+
+    scheduler.add_job(
+        run,
+        IntervalTrigger(seconds=every.total_seconds()),
+        id="webhook-digest",
+        name="webhook digest",
+        replace_existing=True,
+    )
 
 
 def schedule_digests(

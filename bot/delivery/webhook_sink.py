@@ -39,7 +39,14 @@ from urllib.parse import quote
 
 import aiohttp
 
-from bot.delivery.embeds import FOOTER, clip, render_message, render_minimal
+from bot.delivery.embeds import (
+    FOOTER,
+    MessageParts,
+    clip,
+    render_message,
+    render_minimal,
+    render_stage_update,
+)
 from bot.errors import ConfigError, DeliveryError, NotFoundError
 from storage.records import PendingDelivery
 from storage.repository import Repository
@@ -139,12 +146,86 @@ class WebhookSink:
             parts.as_json(),
             {**parts.as_json(), "embeds": [render_minimal(delivery.alert).to_dict()]},
         ]
-        message_id = await self._execute(bodies, delivery.id)
+        message_id = await self._execute(bodies, [delivery.id])
         if message_id is not None:
             await self._repo.record_message([delivery.id], message_id)
+        if delivery.alert.kind == "bill_stage":
+            await self._edit_earlier(delivery)
         return message_id
 
-    async def _execute(self, bodies: list[dict[str, Any]], delivery_id: int) -> str | None:
+    # --- edits: a webhook may edit the messages it posted, by the ids ?wait=true gave -----
+
+    async def edit(self, delivery: PendingDelivery) -> None:
+        """Re-render a posted alert that changed (a story gained sources). A message that is
+        gone is left alone; a transient failure raises for a later retry."""
+        if self._dead is not None or delivery.message_id is None:
+            return
+        parts = render_message(delivery.alert, mention_role_id=None)
+        await self._patch(delivery.message_id, parts.as_json())
+
+    async def _edit_earlier(self, delivery: PendingDelivery) -> None:
+        """Show a bill's new stage on its earlier alerts. Best effort: a failed edit never
+        holds back the post that already went out."""
+        keys = delivery.alert.payload.get("earlier_alerts") or []
+        if not isinstance(keys, list):
+            return
+        for earlier, message_id in await self._repo.sent_messages(delivery.target, keys):
+            body = {
+                "embeds": [render_stage_update(earlier, delivery.alert).to_dict()],
+                "allowed_mentions": {"parse": []},
+            }
+            try:
+                await self._patch(message_id, body)
+            except DeliveryError as exc:
+                log.warning(
+                    "could not edit an earlier bill alert",
+                    extra={"message_id": message_id, "error": str(exc)},
+                )
+
+    async def _patch(self, message_id: str, body: dict[str, Any]) -> None:
+        params = {"thread_id": self._hook.thread_id} if self._hook.thread_id else {}
+        url = f"{self._hook.execute}/messages/{message_id}"
+        for _ in range(MAX_TRIES):
+            await self._wait_for_bucket()
+            try:
+                async with self._session.patch(
+                    url, params=params, json=body, timeout=self._timeout
+                ) as response:
+                    self._note_bucket(response.headers)
+                    status, text = response.status, await response.text()
+            except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+                raise DeliveryError(
+                    f"webhook edit failed: {type(exc).__name__}", outage=True
+                ) from exc
+            if 200 <= status < 300:
+                return
+            if status == 429:
+                wait = _retry_after(text, response.headers)
+                if wait > MAX_RATE_LIMIT_WAIT:
+                    raise DeliveryError(f"webhook rate limited for {wait:.0f} s")
+                await asyncio.sleep(wait)
+                continue
+            reason = f"webhook edit answered {status}: {_error_text(self._hook.scrub(text))}"
+            if status in (403, 404):  # the message was deleted: nothing to bring up to date
+                log.info("a posted alert could not be updated", extra={"error": reason})
+                return
+            raise DeliveryError(reason, permanent=400 <= status < 500, outage=status >= 500)
+        raise DeliveryError(f"webhook edit still rate limited after {MAX_TRIES} tries")
+
+    async def post_digest(
+        self, deliveries: list[PendingDelivery], parts: MessageParts
+    ) -> str | None:
+        """One digest message for these deliveries, with the same marks as a single alert."""
+        if self._dead is not None:
+            raise DeliveryError(self._dead, permanent=True)
+        ids = [d.id for d in deliveries]
+        await self._repo.mark_sending(ids, at=self._clock())
+        message_id = await self._execute([parts.as_json()], ids)
+        if message_id is not None:
+            await self._repo.record_message(ids, message_id)
+        return message_id
+
+    async def _execute(self, bodies: list[dict[str, Any]], delivery_ids: list[int]) -> str | None:
         """POST until answered: 429s waited out, a refused embed retried bare once."""
         params = {"wait": "true"}
         if self._hook.thread_id is not None:
@@ -169,7 +250,7 @@ class WebhookSink:
             if status == 429:
                 wait = _retry_after(text, response.headers)
                 if wait > MAX_RATE_LIMIT_WAIT:
-                    await self._repo.clear_sending([delivery_id])
+                    await self._repo.clear_sending(delivery_ids)
                     raise DeliveryError(f"webhook rate limited for {wait:.0f} s")
                 await asyncio.sleep(wait)
                 continue
@@ -181,13 +262,13 @@ class WebhookSink:
                 body = bodies.pop(0)
                 continue
             if status not in _AMBIGUOUS:
-                await self._repo.clear_sending([delivery_id])
+                await self._repo.clear_sending(delivery_ids)
             reason = f"webhook answered {status}: {_error_text(self._hook.scrub(text))}"
             if status in (401, 403, 404):
                 self._dead = f"the webhook was deleted or its token revoked ({reason})"
                 raise DeliveryError(self._dead, target_lost=True)
             raise DeliveryError(reason, permanent=400 <= status < 500, outage=status >= 500)
-        await self._repo.clear_sending([delivery_id])
+        await self._repo.clear_sending(delivery_ids)
         raise DeliveryError(f"webhook still rate limited after {MAX_TRIES} tries")
 
     async def _wait_for_bucket(self) -> None:

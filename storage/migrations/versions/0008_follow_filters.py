@@ -1,6 +1,6 @@
 """follows, keyword filters, digest schedules and bill threads: channels that follow a
 bill, pledge or place; subscription keywords, digest cadence and hour, a thread per bill;
-the server's timezone; each channel's thread per bill
+the server's timezone; each channel's thread per bill; the webhook's digest moments
 
 Revision ID: 0008_follow_filters
 Revises: 0004_delivery_claims
@@ -56,6 +56,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('guild_id', name=op.f('pk_guild_settings')),
     )
     op.create_table(
+        'digest_marks',
+        sa.Column('target', sa.String(length=64), nullable=False),
+        sa.Column('last_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('target', name=op.f('pk_digest_marks')),
+    )
+    op.create_table(
         'bill_threads',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('channel_id', sa.BigInteger(), nullable=False),
@@ -69,6 +75,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('bill_threads')
+    op.drop_table('digest_marks')
     op.drop_table('guild_settings')
     with op.batch_alter_table('subscriptions', schema=None) as batch_op:
         batch_op.drop_column('thread_per_bill')
