@@ -247,9 +247,11 @@ class Follows(commands.Cog):
     async def followed_autocomplete(
         self, interaction: discord.Interaction[PledgeWatchBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.channel_id is None:
+        chosen = getattr(interaction.namespace, "channel", None)  # the channel option, if set
+        channel_id = getattr(chosen, "id", None) or interaction.channel_id
+        if channel_id is None:
             return []
-        follows = await self.bot.repo.follows(channel_id=interaction.channel_id)
+        follows = await self.bot.repo.follows(channel_id=channel_id)
         return choices([(f"{f.kind}: {f.label}", f"{f.kind}:{f.target}") for f in follows], current)
 
 
