@@ -51,6 +51,10 @@ _COMPANY_EVENTS = frozenset({
     "sales_resumed", "breach_reported", "scope_narrowed", "pledge_reaffirmed",
     "pledge_superseded",
 })
+# Events a company does itself: its name comes before the words that say so.
+_COMPANY_ACTS = frozenset({
+    "lobbying", "product_restriction", "product_exit", "sales_to_police", "moratorium_announced",
+})
 _OTHER_MORATORIA_PENALTY = 2.5
 _OTHER_TOPIC_PENALTY = 1.5
 _TITLE_POLICY_BONUS = 0.5
@@ -372,6 +376,8 @@ def _event(
             continue
         if rule.company and not named:
             continue
+        if rule.name in _COMPANY_ACTS and _company_is_object(ev, hits):
+            continue
         if rule.unless_families and policy.keys() & set(rule.unless_families):
             continue
         rank = (2 if any(pos < title_len for _, pos, _ in hits) else 1, -order)
@@ -395,6 +401,20 @@ def _event(
         kind = "litigation_or_report"
     reasons.append(f"kind from policy families: {kind}")
     return "none", kind
+
+
+def _company_is_object(ev: _Evidence, hits: list[Hit]) -> bool:
+    """Whether a company event's words in the title come before any company the title names
+    ("Attorney general bars police from using Clearview": the company does not act)."""
+    limit = ev.title_len
+    title_hits = [pos for _, pos, _ in hits if pos < limit]
+    if not title_hits:
+        return False
+    firsts = [
+        pos for group, found in ev.groups.items()
+        if group.startswith("company") for _, pos, _ in found if pos < limit
+    ]
+    return bool(firsts) and min(title_hits) < min(firsts)
 
 
 def _congresses(law: Law) -> set[int]:
