@@ -170,6 +170,10 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
     places = _places_from_links(c, places, laws, pledges)
     if pledges:
         reasons.append(f"pledges: {', '.join(pledges)}")
+    if pledges or laws:
+        # What a reader knows them by, for the alert's one-line reason.
+        named = dict.fromkeys(c.names[x] for x in (*pledges, *(law.id for law in laws)))
+        reasons.append(f"about: {'; '.join(named)}")
     return Match(
         relevant=True, kind=kind, companies=companies, jurisdictions=places, bill_ids=bill_ids,
         event=event, score=_squash(raw), reasons=tuple(reasons),
