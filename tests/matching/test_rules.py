@@ -278,3 +278,43 @@ def test_score_is_higher_for_clear_policy_news(watchlist: Watchlist) -> None:
     weak = classify(make_item("Facial recognition explained", ""), watchlist)
     assert 0.5 <= clear.score <= 1.0
     assert 0.0 <= weak.score < 0.5
+
+
+# --- who acts, and what is only the cause -------------------------------------------------------
+
+
+def test_a_cause_after_the_act_in_a_title_is_not_the_event(watchlist: Watchlist) -> None:
+    acted = classify(make_item(
+        "Camera maker ends face analysis sales after wrongful arrests",
+        "The company said departments must now find another supplier."), watchlist)
+    assert acted.kind == "company_statement", acted.reasons
+    # The same words before the act are the news.
+    suit = classify(make_item(
+        "Wrongful arrests lawsuit names camera maker that ends face analysis sales", ""),
+        watchlist)
+    assert suit.kind == "litigation_or_report", suit.reasons
+
+
+def test_a_company_named_after_the_act_does_not_act(watchlist: Watchlist) -> None:
+    directive = classify(make_item(
+        "Attorney general bars police from using Clearview AI", ""), watchlist)
+    assert directive.event != "product_restriction", directive.reasons
+    own = classify(make_item("Clearview AI bars police in Europe from its app", ""), watchlist)
+    assert own.kind == "company_statement", own.reasons
+
+
+def test_refusing_to_deploy_is_not_a_deployment(watchlist: Watchlist) -> None:
+    match = classify(make_item(
+        "Vendor says no to facial recognition on its police cameras",
+        "The company decided not to deploy face matching."), watchlist)
+    assert match.relevant, match.reasons
+    assert not any(r.startswith("negative.deployment") for r in match.reasons), match.reasons
+
+
+def test_a_company_stand_on_a_bill_is_the_company_s_statement(watchlist: Watchlist) -> None:
+    match = classify(make_item("Microsoft backs Washington state facial recognition bill", ""),
+                     watchlist)
+    assert (match.kind, match.event) == ("company_statement", "lobbying"), match.reasons
+    bill = classify(make_item("Senate backs bill to ban Amazon facial recognition sales", ""),
+                    watchlist)
+    assert bill.kind == "legislation", bill.reasons

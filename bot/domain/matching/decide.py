@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from bot.domain.billids import BillContext, extract_bill_ids, might_have_bill_id
@@ -51,10 +52,13 @@ _COMPANY_EVENTS = frozenset({
     "sales_resumed", "breach_reported", "scope_narrowed", "pledge_reaffirmed",
     "pledge_superseded",
 })
-# Events a company does itself: its name comes before the words that say so.
+# Events a company does itself: its name comes before the words that say so (a sale has
+# two sides: "UK signs contract with IBM" is IBM's sale).
 _COMPANY_ACTS = frozenset({
-    "lobbying", "product_restriction", "product_exit", "sales_to_police", "moratorium_announced",
+    "lobbying", "product_restriction", "product_exit", "moratorium_announced",
 })
+# Words after which a title gives a cause, not its news.
+_CAUSES = frozenset({"after", "amid", "despite", "following"})
 _OTHER_MORATORIA_PENALTY = 2.5
 _OTHER_TOPIC_PENALTY = 1.5
 _TITLE_POLICY_BONUS = 0.5
@@ -118,7 +122,7 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
     reasons: list[str] = []
 
     policy = ev.families("policy")
-    negative = ev.families("neg")
+    negative = _outside(ev.families("neg"), policy.get("company_policy", ()))
     companies = _companies(ev)
     tracked = tuple(x for x in companies if x != "other")
 
@@ -370,6 +374,9 @@ def _event(
     best: tuple[int, int] | None = None
     chosen = None
     title_len = ev.title_len
+    cause = next((i for i, w in enumerate(ev.words[:title_len]) if w in _CAUSES), title_len)
+    # "Vendor halts sales ... after wrongful arrests": the company's act is the news.
+    acts_first = any(pos < cause for _, pos, _ in policy.get("company_policy", ()))
     for order, rule in enumerate(c.events):
         hits = present.get(rule.name)
         if hits is None:
@@ -384,7 +391,10 @@ def _event(
             continue
         if rule.unless_families and policy.keys() & set(rule.unless_families):
             continue
-        rank = (2 if any(pos < title_len for _, pos, _ in hits) else 1, -order)
+        weight = _weight(hits, title_len, cause)
+        if weight == 0 and acts_first:
+            continue
+        rank = (weight, -order)
         if best is None or rank > best:
             best, chosen = rank, rule
     if chosen is not None:
@@ -405,6 +415,30 @@ def _event(
         kind = "litigation_or_report"
     reasons.append(f"kind from policy families: {kind}")
     return "none", kind
+
+
+def _weight(hits: list[Hit], title_len: int, cause: int) -> int:
+    """How strongly an event's words say what the item reports: in the title before any
+    "after", "amid" or "despite" (2), in the summary (1), or only as the title's cause
+    ("... withdrawn by its maker after bias audit": the audit is why, not what) (0)."""
+    positions = [pos for _, pos, _ in hits]
+    if any(pos <= cause for pos in positions):
+        return 2
+    return 1 if any(pos > title_len for pos in positions) else 0
+
+
+def _outside(negative: dict[str, list[Hit]], policy: Iterable[Hit]) -> dict[str, list[Hit]]:
+    """Negative contexts whose words are not part of a company's policy words ("not to
+    deploy" refuses a deployment; it is not one)."""
+    spans = [(start, end) for _, start, end in policy]
+    if not spans:
+        return negative
+    kept = {}
+    for family, hits in negative.items():
+        rest = [h for h in hits if not any(a <= h[1] and h[2] <= b for a, b in spans)]
+        if rest:
+            kept[family] = rest
+    return kept
 
 
 def _company_is_object(ev: _Evidence, hits: list[Hit]) -> bool:
