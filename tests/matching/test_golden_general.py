@@ -37,14 +37,10 @@ from .golden_general import (
 KNOWN_MISSES = {
     "Photo app maker removes face recognition from its service in Europe":
         "a consumer-photo context vetoes a company's own policy change",
-    "Company sunsets celebrity face search feature after criticism":
-        "read as legislation",
     "Facial analysis product withdrawn by its maker after bias audit":
         "the audit makes it a report",
     "Amazon proposes guidelines for lawmakers on facial recognition":
         "a company's proposal to lawmakers reads as a bill",
-    "Study commissioned by lawmakers finds face recognition errors higher for Black women":
-        "lawmakers make a report legislation",
     "Police Department Begins Using Facial Recognition Under New State Law":
         "a deployment under a new law reads as law news (arguably it is)",
     "Somerville Bans Government Use of Facial Recognition Tech":
