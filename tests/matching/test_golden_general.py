@@ -39,8 +39,6 @@ KNOWN_MISSES = {
         "a consumer-photo context vetoes a company's own policy change",
     "Facial analysis product withdrawn by its maker after bias audit":
         "the audit makes it a report",
-    "Amazon proposes guidelines for lawmakers on facial recognition":
-        "a company's proposal to lawmakers reads as a bill",
     "Police Department Begins Using Facial Recognition Under New State Law":
         "a deployment under a new law reads as law news (arguably it is)",
     "Somerville Bans Government Use of Facial Recognition Tech":

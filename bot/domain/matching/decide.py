@@ -371,12 +371,18 @@ def _event(
 ) -> tuple[str, Kind]:
     present = ev.families_of.get("event", {})
     unless = ev.families_of.get("unless", {})
-    best: tuple[int, int] | None = None
+    best: tuple[int, int, int] | None = None
     chosen = None
     title_len = ev.title_len
     cause = next((i for i, w in enumerate(ev.words[:title_len]) if w in _CAUSES), title_len)
     # "Vendor halts sales ... after wrongful arrests": the company's act is the news.
     acts_first = any(pos < cause for _, pos, _ in policy.get("company_policy", ()))
+    # A title that opens with the company ("Amazon proposes guidelines for lawmakers"): its
+    # stand outranks what the same words would mean from a lawmaker (a bill proposed).
+    opens_with_company = any(
+        pos == 0 for group, found in ev.groups.items()
+        if group.startswith("company.") for _, pos, _ in found
+    )
     for order, rule in enumerate(c.events):
         hits = present.get(rule.name)
         if hits is None:
@@ -394,7 +400,8 @@ def _event(
         weight = _weight(hits, title_len, cause)
         if weight == 0 and acts_first:
             continue
-        rank = (weight, -order)
+        subject = int(opens_with_company and rule.name == "lobbying" and weight == 2)
+        rank = (weight, subject, -order)
         if best is None or rank > best:
             best, chosen = rank, rule
     if chosen is not None:
