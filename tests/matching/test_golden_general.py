@@ -35,8 +35,6 @@ from .golden_general import (
 )
 
 KNOWN_MISSES = {
-    "Photo app maker removes face recognition from its service in Europe":
-        "a consumer-photo context vetoes a company's own policy change",
     "Facial analysis product withdrawn by its maker after bias audit":
         "the audit makes it a report",
     "Police Department Begins Using Facial Recognition Under New State Law":

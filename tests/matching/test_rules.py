@@ -318,3 +318,18 @@ def test_a_company_stand_on_a_bill_is_the_company_s_statement(watchlist: Watchli
     bill = classify(make_item("Senate backs bill to ban Amazon facial recognition sales", ""),
                     watchlist)
     assert bill.kind == "legislation", bill.reasons
+
+
+def test_a_company_s_own_policy_on_its_face_product_outweighs_the_product(
+    watchlist: Watchlist,
+) -> None:
+    own = classify(make_item(
+        "Smartphone maker turns off face recognition in its photo app for EU users", ""),
+        watchlist)
+    assert own.relevant, own.reasons
+    assert own.kind == "company_statement", own.reasons
+    # A how-to about the same switch, and a phone's unlock, stay consumer news.
+    for title in ("How to turn off face recognition in your photo app",
+                  "Samsung removes face unlock from its budget phones",
+                  "Phone maker launches faster face unlock for its new smartphone"):
+        assert not classify(make_item(title, ""), watchlist).relevant, title

@@ -270,6 +270,11 @@ def _relevance(
     factor = 1.0
     if legal:
         factor = 0.0 if any(ev.in_title(f"policy.{f}") for f in legal) else 0.5
+    company_acts = _company_acts_on_faces(ev, policy)
+    if company_acts:
+        # "Photo app maker removes face recognition": the company's own policy on its face
+        # product is the story, not the consumer product it is in.
+        factor = 0.0
     score -= factor * sum(c.negative_weights[f] for f in negative)
     if ev.has("other_moratoria"):
         score -= _OTHER_MORATORIA_PENALTY
@@ -292,6 +297,9 @@ def _relevance(
             return True, score
         reasons.append("rule: not about facial recognition")
         return False, score
+    if vetoes and not legal and company_acts:
+        reasons.append("rule: a company's own policy on its face product")
+        vetoes = frozenset()
     if vetoes and not legal:
         reasons.append(f"rule: {', '.join(sorted(vetoes))} context without a legal signal")
         return False, score
@@ -446,6 +454,20 @@ def _outside(negative: dict[str, list[Hit]], policy: Iterable[Hit]) -> dict[str,
         if rest:
             kept[family] = rest
     return kept
+
+
+def _company_acts_on_faces(ev: _Evidence, policy: dict[str, list[Hit]]) -> bool:
+    """A title in which a company, named or not, states its policy on facial recognition:
+    the company first, then its policy words, and the topic in the title too."""
+    limit = ev.title_len
+    acts = [pos for _, pos, _ in policy.get("company_policy", ()) if pos < limit]
+    if not acts or not ev.in_title("topic.strong"):
+        return False
+    firsts = [
+        pos for group, found in ev.groups.items()
+        if group.startswith("company") for _, pos, _ in found if pos < limit
+    ]
+    return bool(firsts) and min(firsts) < min(acts)
 
 
 def _company_is_object(ev: _Evidence, hits: list[Hit]) -> bool:
