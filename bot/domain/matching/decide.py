@@ -380,7 +380,7 @@ def _event(
     present = ev.families_of.get("event", {})
     unless = ev.families_of.get("unless", {})
     best: tuple[int, int, int] | None = None
-    chosen = None
+    chosen = signal = None
     title_len = ev.title_len
     cause = next((i for i, w in enumerate(ev.words[:title_len]) if w in _CAUSES), title_len)
     # "Vendor halts sales ... after wrongful arrests": the company's act is the news.
@@ -410,8 +410,14 @@ def _event(
             continue
         subject = int(opens_with_company and rule.name == "lobbying" and weight == 2)
         rank = (weight, subject, -order)
+        if rule.name in _PLEDGE_EVENTS:
+            signal = signal or rule
         if best is None or rank > best:
             best, chosen = rank, rule
+    if chosen is not None and chosen.name == "moratorium_announced" and signal is not None:
+        # "Amazon's police moratorium on Rekognition to continue": the title names the
+        # pledge; what happens to it (extended, lifted...) can be the summary's news.
+        chosen = signal
     if chosen is not None:
         reasons.append(_reason(ev, f"event.{chosen.name}", present[chosen.name]))
         return chosen.name, chosen.kind
