@@ -333,3 +333,11 @@ def test_a_company_s_own_policy_on_its_face_product_outweighs_the_product(
                   "Samsung removes face unlock from its budget phones",
                   "Phone maker launches faster face unlock for its new smartphone"):
         assert not classify(make_item(title, ""), watchlist).relevant, title
+
+
+def test_a_city_that_bans_is_its_council_voting(watchlist: Watchlist) -> None:
+    city = classify(make_item("Oakland bans police use of facial recognition", ""), watchlist)
+    assert (city.kind, city.event) == ("legislation", "ban_passed"), city.reasons
+    # A state that bans may be its agency's policy or its law: no council vote is read in.
+    state = classify(make_item("Vermont bans police use of facial recognition", ""), watchlist)
+    assert not any("city or county" in r for r in state.reasons), state.reasons

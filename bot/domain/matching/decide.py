@@ -421,6 +421,11 @@ def _event(
     if chosen is not None:
         reasons.append(_reason(ev, f"event.{chosen.name}", present[chosen.name]))
         return chosen.name, chosen.kind
+    if _city_bans(ev, policy):
+        # "Somerville Bans Government Use of Facial Recognition": a city or county acting is
+        # its council's vote.
+        reasons.append("event.ban_passed: a city or county as the subject of a ban")
+        return "ban_passed", "legislation"
     kind: Kind
     if named and "company_policy" in policy:
         kind = "company_statement"
@@ -460,6 +465,17 @@ def _outside(negative: dict[str, list[Hit]], policy: Iterable[Hit]) -> dict[str,
         if rest:
             kept[family] = rest
     return kept
+
+
+def _city_bans(ev: _Evidence, policy: dict[str, list[Hit]]) -> bool:
+    """Whether the title opens with a city or county followed at once by a ban word."""
+    starts = {start for _, start, _ in policy.get("ban", ()) if start < ev.title_len}
+    return any(
+        start == 0 and end in starts
+        for prefix in ("jur", "city")
+        for code, hits in ev.families_of.get(prefix, {}).items() if code.count("-") == 2
+        for _, start, end in hits
+    )
 
 
 def _company_acts_on_faces(ev: _Evidence, policy: dict[str, list[Hit]]) -> bool:
