@@ -6,6 +6,7 @@ Usage:
   .venv/bin/python bench/eval_matching.py --blind    the cases written after tuning (four rounds)
   .venv/bin/python bench/eval_matching.py --headlines  the fifth blind round: news-search
                                                      headlines (tests/matching/golden_headlines.py)
+  .venv/bin/python bench/eval_matching.py --checks     the sixth: edges of the fifth round's rules
   .venv/bin/python bench/eval_matching.py --signals  pledge signals that become suggestions, and
                                                      false suggestions on ordinary news
 """
@@ -33,12 +34,15 @@ DEFAULT = ROOT / ".." / "shared" / "eval" / "dev.jsonl"
 _LABELS = ("relevant", "kind", "companies", "jurisdiction", "bill_ids", "event", "bills")
 
 
-def general_rows(blind: bool = False, headlines: bool = False) -> list[dict[str, Any]]:
+def general_rows(
+    blind: bool = False, headlines: bool = False, checks: bool = False
+) -> list[dict[str, Any]]:
     from tests.matching.golden_general import BLIND_2, BLIND_3, BLIND_4, BLIND_CASES, GENERAL
-    from tests.matching.golden_headlines import HEADLINES
+    from tests.matching.golden_headlines import CHECKS, HEADLINES
 
     blind_rounds = BLIND_CASES + BLIND_2 + BLIND_3 + BLIND_4
-    cases = HEADLINES if headlines else blind_rounds if blind else GENERAL
+    cases = (CHECKS if checks else HEADLINES if headlines else blind_rounds if blind
+             else GENERAL)
     return [
         {"id": f"{case['group']}-{i}", "title": case["title"], "summary": case["summary"],
          "published": case["published"],
@@ -98,6 +102,10 @@ def main(argv: list[str]) -> int:
     if len(argv) > 1 and argv[1] == "--headlines":
         eval_rows(general_rows(headlines=True), sys.stdout,
                   name="news-search headlines (fifth blind round)")
+        return 0
+    if len(argv) > 1 and argv[1] == "--checks":
+        eval_rows(general_rows(checks=True), sys.stdout,
+                  name="checks of the fifth round's rules (sixth blind round)")
         return 0
     if len(argv) > 1 and argv[1] == "--signals":
         signals()
