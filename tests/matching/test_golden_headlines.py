@@ -1,4 +1,4 @@
-"""The fifth blind round (golden_headlines.py): news-search headlines through ``classify``.
+"""The fifth and sixth blind rounds (golden_headlines.py) through ``classify``.
 
 Relevance, kind, event, place and the tracked laws each concerns are pinned; of companies,
 the tracked ones (an untracked company is "other" only when the vocabulary knows its name).
@@ -14,12 +14,25 @@ import pytest
 from bot.domain.classify import classify
 from bot.domain.watchlist import Watchlist
 
-from .golden_headlines import HEADLINES
+from .golden_headlines import CHECKS, HEADLINES
 from .test_golden_general import _item, _numbers
 
 KNOWN_MISSES = {
     "NIST study finds facial recognition less accurate for Black and Asian faces":
         "a government lab's study reads as research",
+    # The sixth round's misses.
+    "Microsoft pulls celebrity face dataset after privacy concerns":
+        "\"pulls\" is not read as a company retiring a product",
+    "Google Photos adds opt-in face grouping for users in Illinois":
+        "a consumer-photo context vetoes a feature's consent change",
+    "Face search engine blocks Illinois users amid lawsuit":
+        "the suit it mentions outranks the site's act (no company word names it)",
+    "New Zealand police pause facial recognition trial after review":
+        "a legal framework in the summary makes the review legislation",
+    "Court TV: how facial recognition helped solve a cold case":
+        "an outlet named \"Court\" reads as a court",
+    "Senators face recognition problems on campaign trail":
+        "\"face\" as a verb before \"recognition\" reads as the topic",
 }
 
 
@@ -30,7 +43,7 @@ def _params() -> list[Any]:
             marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[case["title"]])]
             if case["title"] in KNOWN_MISSES else [],
         )
-        for case in HEADLINES
+        for case in HEADLINES + CHECKS
     ]
 
 

@@ -341,3 +341,40 @@ def test_a_city_that_bans_is_its_council_voting(watchlist: Watchlist) -> None:
     # A state that bans may be its agency's policy or its law: no council vote is read in.
     state = classify(make_item("Vermont bans police use of facial recognition", ""), watchlist)
     assert not any("city or county" in r for r in state.reasons), state.reasons
+
+
+def test_lawmakers_before_the_company_make_it_their_news(watchlist: Watchlist) -> None:
+    press = classify(make_item("Senators ask Microsoft to explain Azure Face contracts with police",
+                               ""), watchlist)
+    assert press.kind == "legislation", press.reasons
+    own = classify(make_item("Microsoft signs Azure Face contracts with police, senators say",
+                             ""), watchlist)
+    assert own.kind == "company_statement", own.reasons
+
+
+def test_a_program_ended_following_a_ban_is_not_a_deployment_citing_a_law(
+    watchlist: Watchlist,
+) -> None:
+    ended = classify(make_item(
+        "School district ends facial recognition program following state ban", ""), watchlist)
+    assert ended.relevant, ended.reasons
+    started = classify(make_item(
+        "School district installs facial recognition cameras following state guidance", ""),
+        watchlist)
+    assert not started.relevant, started.reasons
+
+
+def test_councilors_are_lawmakers(watchlist: Watchlist) -> None:
+    match = classify(make_item("Police department drops Clearview AI after councilors object",
+                               ""), watchlist)
+    assert match.relevant, match.reasons
+    assert match.kind == "legislation", match.reasons
+
+
+def test_a_suit_in_a_state_is_not_news_of_the_state_s_law(watchlist: Watchlist) -> None:
+    suit = classify(make_item("Clearview AI wins dismissal of Vermont lawsuit", ""), watchlist)
+    assert suit.relevant, suit.reasons
+    assert suit.bills == (), suit.reasons
+    law = classify(make_item("Vermont lawmakers pass limits on police facial recognition", ""),
+                   watchlist)
+    assert law.bills, law.reasons

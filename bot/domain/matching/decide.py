@@ -167,7 +167,8 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
         # A bill's page that mentions penalties or suits is still the bill.
         event, kind = "none", "legislation"
         reasons.append("kind: a bill's page")
-    laws = _laws(f"{item.title}\n{item.summary}", ev, c, bill_ids, places, published, reasons)
+    laws = _laws(f"{item.title}\n{item.summary}", ev, c, bill_ids, places, published, reasons,
+                 kind)
     if not bill_ids and event in _STAGE_EVENTS:
         bill_ids = _inferred_bill_ids(ev, laws, reasons)
     pledges = _pledges(ev, c, tracked, kind, event)
@@ -257,9 +258,10 @@ def _relevance(
     if in_title:
         score += _TITLE_POLICY_BONUS
     legal_title = any(ev.in_title(f"policy.{f}") for f in _STRONG_LEGAL)
-    if ev.has("law_mention") and (not legal_title or "deployment" in negative):
+    stops = ev.in_title("policy.company_policy")
+    if ev.has("law_mention") and not stops and (not legal_title or "deployment" in negative):
         # "as state law requires", "complies with privacy regulations": a deployment that
-        # cites a law, not news about the law.
+        # cites a law, not news about the law (a program ended "following a state ban" is).
         score -= _LAW_MENTION_PENALTY
         reasons.append(_reason(ev, "law_mention", ev.groups["law_mention"]))
     legal = _STRONG_LEGAL.intersection(policy)
@@ -403,6 +405,8 @@ def _event(
             continue
         if rule.name in _COMPANY_ACTS and _company_is_object(ev, hits):
             continue
+        if rule.company and rule.name not in _PLEDGE_EVENTS and _lawmakers_act(ev):
+            continue
         if rule.unless_families and policy.keys() & set(rule.unless_families):
             continue
         weight = _weight(hits, title_len, cause)
@@ -427,7 +431,8 @@ def _event(
         reasons.append("event.ban_passed: a city or county as the subject of a ban")
         return "ban_passed", "legislation"
     kind: Kind
-    if named and "company_policy" in policy:
+    lawmakers_first = _lawmakers_act(ev)
+    if named and "company_policy" in policy and not lawmakers_first:
         kind = "company_statement"
     elif named and "ban" in policy and not _LEGAL_ACTION.union({"legislation"}) & policy.keys():
         # "Amazon restricts Rekognition": a company's restriction, with no lawmaker or court.
@@ -492,6 +497,20 @@ def _company_acts_on_faces(ev: _Evidence, policy: dict[str, list[Hit]]) -> bool:
     return bool(firsts) and min(firsts) < min(acts)
 
 
+def _lawmakers_act(ev: _Evidence) -> bool:
+    """Whether lawmakers come before any company in the title ("Senators ask Microsoft to
+    explain contracts with police": the senators' news, not the company's)."""
+    limit = ev.title_len
+    firsts = [
+        pos for group, found in ev.groups.items()
+        if group.startswith("company") for _, pos, _ in found if pos < limit
+    ]
+    if not firsts:
+        return False
+    lawmakers = [pos for _, pos, _ in ev.groups.get("policy.legislation", ()) if pos < limit]
+    return bool(lawmakers) and min(lawmakers) < min(firsts)
+
+
 def _company_is_object(ev: _Evidence, hits: list[Hit]) -> bool:
     """Whether a company event's words in the title come before any company the title names
     ("Attorney general bars police from using Clearview": the company does not act)."""
@@ -553,6 +572,7 @@ def _laws(
     places: tuple[str, ...],
     published: date | None,
     reasons: list[str],
+    kind: Kind = "legislation",
 ) -> tuple[Law, ...]:
     chosen: dict[str, Law] = {}
     congresses = named_congresses(text)
@@ -595,7 +615,10 @@ def _laws(
         for code in places:
             fitting = [
                 law for law in c.laws_by_jurisdiction.get(code, ())
-                if law.level in ("state", "local") and _fits_date(law, published)
+                # A suit or a company's statement in a state is not news of the state's
+                # law; a city's entry may be a settlement (Detroit's) and stays.
+                if (law.level == "local" or (law.level == "state" and kind == "legislation"))
+                and _fits_date(law, published)
             ]
             for law in _latest_begun(fitting, published):
                 chosen[law.id] = law
