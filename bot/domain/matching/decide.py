@@ -9,7 +9,9 @@ The steps, each driven by the watchlist's vocabulary:
    a bill's own page (its number as the title), a tracked law named by title and a tracked
    company's pledge news count as policy context; a deployment citing the law it complies
    with does not;
-3. the event: the event rule with the strongest evidence (title over summary, then order);
+3. the event: the event rule with the strongest evidence (title over summary, then order; a
+   title's cause after "after" or "amid" is weakest); a company event needs the company to
+   act (named before the words, no lawmaker before it);
 4. companies, places, bill identifiers, and the tracked pledges and laws the item concerns
    (one Congress's version of a bill when the item names the Congress or the bill's year).
 
