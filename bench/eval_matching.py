@@ -4,6 +4,9 @@ Usage:
   .venv/bin/python bench/eval_matching.py [PATH]   the corpus figures and every disagreement
   .venv/bin/python bench/eval_matching.py --general  the same on tests/matching/golden_general.py
   .venv/bin/python bench/eval_matching.py --blind    the cases written after tuning (four rounds)
+  .venv/bin/python bench/eval_matching.py --headlines  the fifth blind round: news-search
+                                                     headlines (tests/matching/golden_headlines.py)
+  .venv/bin/python bench/eval_matching.py --checks     the sixth: edges of the fifth round's rules
   .venv/bin/python bench/eval_matching.py --signals  pledge signals that become suggestions, and
                                                      false suggestions on ordinary news
 """
@@ -31,14 +34,20 @@ DEFAULT = ROOT / ".." / "shared" / "eval" / "dev.jsonl"
 _LABELS = ("relevant", "kind", "companies", "jurisdiction", "bill_ids", "event", "bills")
 
 
-def general_rows(blind: bool = False) -> list[dict[str, Any]]:
+def general_rows(
+    blind: bool = False, headlines: bool = False, checks: bool = False
+) -> list[dict[str, Any]]:
     from tests.matching.golden_general import BLIND_2, BLIND_3, BLIND_4, BLIND_CASES, GENERAL
+    from tests.matching.golden_headlines import CHECKS, HEADLINES
 
+    blind_rounds = BLIND_CASES + BLIND_2 + BLIND_3 + BLIND_4
+    cases = (CHECKS if checks else HEADLINES if headlines else blind_rounds if blind
+             else GENERAL)
     return [
         {"id": f"{case['group']}-{i}", "title": case["title"], "summary": case["summary"],
          "published": case["published"],
          "labels": {k: case[k] for k in _LABELS if k in case}}
-        for i, case in enumerate(BLIND_CASES + BLIND_2 + BLIND_3 + BLIND_4 if blind else GENERAL)
+        for i, case in enumerate(cases)
     ]
 
 
@@ -89,6 +98,14 @@ def main(argv: list[str]) -> int:
         return 0
     if len(argv) > 1 and argv[1] == "--blind":
         eval_rows(general_rows(blind=True), sys.stdout, name="cases written after tuning")
+        return 0
+    if len(argv) > 1 and argv[1] == "--headlines":
+        eval_rows(general_rows(headlines=True), sys.stdout,
+                  name="news-search headlines (fifth blind round)")
+        return 0
+    if len(argv) > 1 and argv[1] == "--checks":
+        eval_rows(general_rows(checks=True), sys.stdout,
+                  name="checks of the fifth round's rules (sixth blind round)")
         return 0
     if len(argv) > 1 and argv[1] == "--signals":
         signals()

@@ -266,41 +266,41 @@ WHY = 300  # one line, read at a glance
 
 
 def why_it_matters(reasons: Any) -> str | None:
-    """One line from the classifier's reasons: which tracked pledge or law, which event.
+    """One line from the classifier's reasons: which tracked pledge or law, by the name a
+    reader knows ("Washington SB 6280"), and the event in words ("bill signed").
 
-    Reads the reasons ``classify`` writes (``pledges: ...``, ``law <id>: ...``,
-    ``event.<name>: words``, ``policy.<family>: words``); None when they name nothing.
-    Escaped and clipped: the quoted words come from the item.
+    Reads the reasons ``classify`` writes (``about: name; name``, ``event.<name>: words``,
+    ``policy.<family>: words``; ``pledges:`` and ``law <id>:`` ids for alerts written before
+    names were); None when they name nothing. Escaped and clipped: a reason's words can
+    come from the item.
     """
     if not isinstance(reasons, list | tuple):
         return None
-    pledges: list[str] = []
-    laws: list[str] = []
+    names: list[str] = []
+    ids: list[str] = []
     event = ""
     context: list[str] = []
     for reason in (str(r) for r in reasons):
         head, _, rest = reason.partition(": ")
-        if head == "pledges":
-            pledges += [x.strip() for x in rest.split(",") if x.strip()]
+        if head == "about":
+            names += [x.strip() for x in rest.split(";") if x.strip()]
+        elif head == "pledges":
+            ids += [x.strip() for x in rest.split(",") if x.strip()]
         elif head.startswith("law "):
-            laws.append(head[4:])
+            ids.append(head[4:])
         elif head.startswith("event.") and not event:
-            words = rest.split(",")[0].strip()
-            event = f"{label(head[6:])} (\u201c{words}\u201d)" if words else label(head[6:])
+            event = label(head[6:])
         elif head.startswith("policy.") and head != "policy.police_gov":
             context.append(label(head[7:]))
-    parts = []
-    if pledges:
-        parts.append(f"tracked pledge {_few(pledges)}")
-    if laws:
-        parts.append(f"tracked law {_few(list(dict.fromkeys(laws)))}")
-    if event:
-        parts.append(f"event: {event}")
-    if not parts and context:
-        parts.append(f"facial recognition and {_few(list(dict.fromkeys(context)))}")
-    if not parts:
+    concerns = _few(list(dict.fromkeys(names or ids)))
+    if concerns and event:
+        text = f"{concerns}: {event}"
+    elif concerns or event:
+        text = concerns or f"facial recognition {event}"
+    elif context:
+        text = f"facial recognition and {_few(list(dict.fromkeys(context)))}"
+    else:
         return None
-    text = " \u00b7 ".join(parts)
     return line(text[:1].upper() + text[1:], WHY)
 
 

@@ -292,25 +292,45 @@ def test_a_news_alert_says_why_it_matters_from_the_reasons() -> None:
         "The company said the pause will stay in place until further notice.",
     )
     why = _why(embed)
-    assert why is not None
-    assert "amazon-rekognition-police-moratorium" in why
-    assert "moratorium extended" in why
-    assert "\n" not in why
+    # The pledge by its name, the event in words; no internal id.
+    assert why == "Amazon moratorium on police use of Rekognition: moratorium extended"
     assert embed.fields[0].name == "Why this matters"
     bill = _why(_news_from_classifier(
         "Washington governor signs SB 6280 limiting facial recognition",
         "The law sets rules for state and local agencies.",
         datetime(2020, 3, 31, tzinfo=UTC),
     ))
-    assert bill is not None
-    assert "wa-sb6280-2020" in bill
-    assert "bill signed" in bill
+    assert bill == "Washington SB 6280: bill signed"
+    federal = _why(_news_from_classifier(
+        "Markey, Merkley reintroduce bill to ban government face surveillance",
+        "The Facial Recognition and Biometric Technology Moratorium Act of 2023 would halt "
+        "federal use.",
+        datetime(2023, 3, 8, tzinfo=UTC),
+    ))
+    assert federal == (
+        "Facial Recognition and Biometric Technology Moratorium Act of 2023: bill introduced"
+    )
+    city = _why(_news_from_classifier(
+        "Boston City Council unanimously votes to ban face surveillance",
+        "The ordinance bars city agencies from using the technology.",
+        datetime(2020, 6, 25, tzinfo=UTC),
+    ))
+    assert city == "The Boston, MA facial recognition ban: ban passed"
+
+
+def test_why_it_matters_reads_ids_from_alerts_written_before_names() -> None:
+    from bot.delivery.embeds import why_it_matters
+
+    old = ["pledges: amazon-rekognition-police-moratorium",
+           "event.moratorium_extended: extends its moratorium"]
+    assert why_it_matters(old) == "Amazon-rekognition-police-moratorium: moratorium extended"
 
 
 def test_why_it_matters_is_one_inert_line_within_limits() -> None:
     from bot.delivery.embeds import WHY, why_it_matters
 
-    hostile = [f"event.bill_signed: {HOSTILE * 20}", f"pledges: {HOSTILE}",
+    hostile = [f"event.{HOSTILE}: {HOSTILE * 20}", f"pledges: {HOSTILE}",
+               f"about: {'; '.join(HOSTILE * 3 for _ in range(40))}",
                *(f"law {HOSTILE}{i}: named" for i in range(50))]
     why = why_it_matters(hostile)
     assert why is not None

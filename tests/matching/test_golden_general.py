@@ -35,30 +35,10 @@ from .golden_general import (
 )
 
 KNOWN_MISSES = {
-    "Photo app maker removes face recognition from its service in Europe":
-        "a consumer-photo context vetoes a company's own policy change",
-    "Axon ethics board: no facial recognition on body cameras for now":
-        "the deployment words of a refusal outweigh it",
-    "Company sunsets celebrity face search feature after criticism":
-        "read as legislation",
     "Facial analysis product withdrawn by its maker after bias audit":
         "the audit makes it a report",
-    "Amazon proposes guidelines for lawmakers on facial recognition":
-        "a company's proposal to lawmakers reads as a bill",
-    "Study commissioned by lawmakers finds face recognition errors higher for Black women":
-        "lawmakers make a report legislation",
-    "Google to pay $100 million over face grouping in Photos": "the suit, not the settlement",
-    "Judge approves deal over Google Photos face grouping feature": "a deal is not a settlement",
-    "Clearview AI vows to keep selling to police despite lawsuits":
-        "the lawsuits outrank the company's statement",
-    "Vendor halts sales of face recognition to police after wrongful arrests":
-        "the harm it mentions outranks the company's act",
-    "HireVue Drops Facial Monitoring Amid A.I. Algorithm Audit":
-        "the audit it mentions outranks the company's act",
     "Police Department Begins Using Facial Recognition Under New State Law":
         "a deployment under a new law reads as law news (arguably it is)",
-    "Somerville Bans Government Use of Facial Recognition Tech":
-        "a city named as the subject of \"bans\" is not read as a council's vote",
 }
 
 
@@ -110,10 +90,7 @@ def _suggestions(case: dict[str, Any], watchlist: Watchlist) -> tuple[Match, dic
     return match, found
 
 
-_SIGNAL_MISSES = {
-    "Amazon's police moratorium on Rekognition to continue":
-        "read as a new moratorium, which suggests nothing",
-}
+_SIGNAL_MISSES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

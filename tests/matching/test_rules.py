@@ -278,3 +278,103 @@ def test_score_is_higher_for_clear_policy_news(watchlist: Watchlist) -> None:
     weak = classify(make_item("Facial recognition explained", ""), watchlist)
     assert 0.5 <= clear.score <= 1.0
     assert 0.0 <= weak.score < 0.5
+
+
+# --- who acts, and what is only the cause -------------------------------------------------------
+
+
+def test_a_cause_after_the_act_in_a_title_is_not_the_event(watchlist: Watchlist) -> None:
+    acted = classify(make_item(
+        "Camera maker ends face analysis sales after wrongful arrests",
+        "The company said departments must now find another supplier."), watchlist)
+    assert acted.kind == "company_statement", acted.reasons
+    # The same words before the act are the news.
+    suit = classify(make_item(
+        "Wrongful arrests lawsuit names camera maker that ends face analysis sales", ""),
+        watchlist)
+    assert suit.kind == "litigation_or_report", suit.reasons
+
+
+def test_a_company_named_after_the_act_does_not_act(watchlist: Watchlist) -> None:
+    directive = classify(make_item(
+        "Attorney general bars police from using Clearview AI", ""), watchlist)
+    assert directive.event != "product_restriction", directive.reasons
+    own = classify(make_item("Clearview AI bars police in Europe from its app", ""), watchlist)
+    assert own.kind == "company_statement", own.reasons
+
+
+def test_refusing_to_deploy_is_not_a_deployment(watchlist: Watchlist) -> None:
+    match = classify(make_item(
+        "Vendor says no to facial recognition on its police cameras",
+        "The company decided not to deploy face matching."), watchlist)
+    assert match.relevant, match.reasons
+    assert not any(r.startswith("negative.deployment") for r in match.reasons), match.reasons
+
+
+def test_a_company_stand_on_a_bill_is_the_company_s_statement(watchlist: Watchlist) -> None:
+    match = classify(make_item("Microsoft backs Washington state facial recognition bill", ""),
+                     watchlist)
+    assert (match.kind, match.event) == ("company_statement", "lobbying"), match.reasons
+    bill = classify(make_item("Senate backs bill to ban Amazon facial recognition sales", ""),
+                    watchlist)
+    assert bill.kind == "legislation", bill.reasons
+
+
+def test_a_company_s_own_policy_on_its_face_product_outweighs_the_product(
+    watchlist: Watchlist,
+) -> None:
+    own = classify(make_item(
+        "Smartphone maker turns off face recognition in its photo app for EU users", ""),
+        watchlist)
+    assert own.relevant, own.reasons
+    assert own.kind == "company_statement", own.reasons
+    # A how-to about the same switch, and a phone's unlock, stay consumer news.
+    for title in ("How to turn off face recognition in your photo app",
+                  "Samsung removes face unlock from its budget phones",
+                  "Phone maker launches faster face unlock for its new smartphone"):
+        assert not classify(make_item(title, ""), watchlist).relevant, title
+
+
+def test_a_city_that_bans_is_its_council_voting(watchlist: Watchlist) -> None:
+    city = classify(make_item("Oakland bans police use of facial recognition", ""), watchlist)
+    assert (city.kind, city.event) == ("legislation", "ban_passed"), city.reasons
+    # A state that bans may be its agency's policy or its law: no council vote is read in.
+    state = classify(make_item("Vermont bans police use of facial recognition", ""), watchlist)
+    assert not any("city or county" in r for r in state.reasons), state.reasons
+
+
+def test_lawmakers_before_the_company_make_it_their_news(watchlist: Watchlist) -> None:
+    press = classify(make_item("Senators ask Microsoft to explain Azure Face contracts with police",
+                               ""), watchlist)
+    assert press.kind == "legislation", press.reasons
+    own = classify(make_item("Microsoft signs Azure Face contracts with police, senators say",
+                             ""), watchlist)
+    assert own.kind == "company_statement", own.reasons
+
+
+def test_a_program_ended_following_a_ban_is_not_a_deployment_citing_a_law(
+    watchlist: Watchlist,
+) -> None:
+    ended = classify(make_item(
+        "School district ends facial recognition program following state ban", ""), watchlist)
+    assert ended.relevant, ended.reasons
+    started = classify(make_item(
+        "School district installs facial recognition cameras following state guidance", ""),
+        watchlist)
+    assert not started.relevant, started.reasons
+
+
+def test_councilors_are_lawmakers(watchlist: Watchlist) -> None:
+    match = classify(make_item("Police department drops Clearview AI after councilors object",
+                               ""), watchlist)
+    assert match.relevant, match.reasons
+    assert match.kind == "legislation", match.reasons
+
+
+def test_a_suit_in_a_state_is_not_news_of_the_state_s_law(watchlist: Watchlist) -> None:
+    suit = classify(make_item("Clearview AI wins dismissal of Vermont lawsuit", ""), watchlist)
+    assert suit.relevant, suit.reasons
+    assert suit.bills == (), suit.reasons
+    law = classify(make_item("Vermont lawmakers pass limits on police facial recognition", ""),
+                   watchlist)
+    assert law.bills, law.reasons

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from bot.domain.matching.names import law_name, pledge_name
 from bot.domain.matching.terms import TermIndex
 from bot.domain.watchlist import EventRule, JurisdictionVocab, Law, Watchlist
 
@@ -25,6 +26,8 @@ class Compiled:
     laws_by_bill_id: dict[str, tuple[Law, ...]]
     pledges_by_company: dict[str, tuple[str, ...]]
     pledge_jurisdiction: dict[str, str]
+    # Pledge and law ids to the names a reader knows them by.
+    names: dict[str, str]
 
 
 def compiled(watchlist: Watchlist) -> Compiled:
@@ -101,4 +104,6 @@ def _compile(wl: Watchlist) -> Compiled:
         laws_by_bill_id={k: tuple(ls) for k, ls in by_bill.items()},
         pledges_by_company={k: tuple(ps) for k, ps in pledges_by_company.items()},
         pledge_jurisdiction={p.id: p.jurisdiction for p in wl.pledges if p.jurisdiction},
+        names={**{p.id: pledge_name(p) for p in wl.pledges},
+               **{law.id: law_name(law) for law in wl.laws}},
     )

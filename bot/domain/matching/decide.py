@@ -9,7 +9,9 @@ The steps, each driven by the watchlist's vocabulary:
    a bill's own page (its number as the title), a tracked law named by title and a tracked
    company's pledge news count as policy context; a deployment citing the law it complies
    with does not;
-3. the event: the event rule with the strongest evidence (title over summary, then order);
+3. the event: the event rule with the strongest evidence (title over summary, then order; a
+   title's cause after "after" or "amid" is weakest); a company event needs the company to
+   act (named before the words, no lawmaker before it);
 4. companies, places, bill identifiers, and the tracked pledges and laws the item concerns
    (one Congress's version of a bill when the item names the Congress or the bill's year).
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from bot.domain.billids import BillContext, extract_bill_ids, might_have_bill_id
@@ -51,6 +54,13 @@ _COMPANY_EVENTS = frozenset({
     "sales_resumed", "breach_reported", "scope_narrowed", "pledge_reaffirmed",
     "pledge_superseded",
 })
+# Events a company does itself: its name comes before the words that say so (a sale has
+# two sides: "UK signs contract with IBM" is IBM's sale).
+_COMPANY_ACTS = frozenset({
+    "lobbying", "product_restriction", "product_exit", "moratorium_announced",
+})
+# Words after which a title gives a cause, not its news.
+_CAUSES = frozenset({"after", "amid", "despite", "following"})
 _OTHER_MORATORIA_PENALTY = 2.5
 _OTHER_TOPIC_PENALTY = 1.5
 _TITLE_POLICY_BONUS = 0.5
@@ -114,7 +124,7 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
     reasons: list[str] = []
 
     policy = ev.families("policy")
-    negative = ev.families("neg")
+    negative = _outside(ev.families("neg"), policy.get("company_policy", ()))
     companies = _companies(ev)
     tracked = tuple(x for x in companies if x != "other")
 
@@ -159,13 +169,18 @@ def classify(item: FeedItem, watchlist: Watchlist) -> Match:
         # A bill's page that mentions penalties or suits is still the bill.
         event, kind = "none", "legislation"
         reasons.append("kind: a bill's page")
-    laws = _laws(f"{item.title}\n{item.summary}", ev, c, bill_ids, places, published, reasons)
+    laws = _laws(f"{item.title}\n{item.summary}", ev, c, bill_ids, places, published, reasons,
+                 kind)
     if not bill_ids and event in _STAGE_EVENTS:
         bill_ids = _inferred_bill_ids(ev, laws, reasons)
     pledges = _pledges(ev, c, tracked, kind, event)
     places = _places_from_links(c, places, laws, pledges)
     if pledges:
         reasons.append(f"pledges: {', '.join(pledges)}")
+    if pledges or laws:
+        # What a reader knows them by, for the alert's one-line reason.
+        named = dict.fromkeys(c.names[x] for x in (*pledges, *(law.id for law in laws)))
+        reasons.append(f"about: {'; '.join(named)}")
     return Match(
         relevant=True, kind=kind, companies=companies, jurisdictions=places, bill_ids=bill_ids,
         event=event, score=_squash(raw), reasons=tuple(reasons),
@@ -245,9 +260,10 @@ def _relevance(
     if in_title:
         score += _TITLE_POLICY_BONUS
     legal_title = any(ev.in_title(f"policy.{f}") for f in _STRONG_LEGAL)
-    if ev.has("law_mention") and (not legal_title or "deployment" in negative):
+    stops = ev.in_title("policy.company_policy")
+    if ev.has("law_mention") and not stops and (not legal_title or "deployment" in negative):
         # "as state law requires", "complies with privacy regulations": a deployment that
-        # cites a law, not news about the law.
+        # cites a law, not news about the law (a program ended "following a state ban" is).
         score -= _LAW_MENTION_PENALTY
         reasons.append(_reason(ev, "law_mention", ev.groups["law_mention"]))
     legal = _STRONG_LEGAL.intersection(policy)
@@ -258,6 +274,11 @@ def _relevance(
     factor = 1.0
     if legal:
         factor = 0.0 if any(ev.in_title(f"policy.{f}") for f in legal) else 0.5
+    company_acts = _company_acts_on_faces(ev, policy)
+    if company_acts:
+        # "Photo app maker removes face recognition": the company's own policy on its face
+        # product is the story, not the consumer product it is in.
+        factor = 0.0
     score -= factor * sum(c.negative_weights[f] for f in negative)
     if ev.has("other_moratoria"):
         score -= _OTHER_MORATORIA_PENALTY
@@ -280,6 +301,9 @@ def _relevance(
             return True, score
         reasons.append("rule: not about facial recognition")
         return False, score
+    if vetoes and not legal and company_acts:
+        reasons.append("rule: a company's own policy on its face product")
+        vetoes = frozenset()
     if vetoes and not legal:
         reasons.append(f"rule: {', '.join(sorted(vetoes))} context without a legal signal")
         return False, score
@@ -359,9 +383,18 @@ def _event(
 ) -> tuple[str, Kind]:
     present = ev.families_of.get("event", {})
     unless = ev.families_of.get("unless", {})
-    best: tuple[int, int] | None = None
-    chosen = None
+    best: tuple[int, int, int] | None = None
+    chosen = signal = None
     title_len = ev.title_len
+    cause = next((i for i, w in enumerate(ev.words[:title_len]) if w in _CAUSES), title_len)
+    # "Vendor halts sales ... after wrongful arrests": the company's act is the news.
+    acts_first = any(pos < cause for _, pos, _ in policy.get("company_policy", ()))
+    # A title that opens with the company ("Amazon proposes guidelines for lawmakers"): its
+    # stand outranks what the same words would mean from a lawmaker (a bill proposed).
+    opens_with_company = any(
+        pos == 0 for group, found in ev.groups.items()
+        if group.startswith("company.") for _, pos, _ in found
+    )
     for order, rule in enumerate(c.events):
         hits = present.get(rule.name)
         if hits is None:
@@ -372,16 +405,36 @@ def _event(
             continue
         if rule.company and not named:
             continue
+        if rule.name in _COMPANY_ACTS and _company_is_object(ev, hits):
+            continue
+        if rule.company and rule.name not in _PLEDGE_EVENTS and _lawmakers_act(ev):
+            continue
         if rule.unless_families and policy.keys() & set(rule.unless_families):
             continue
-        rank = (2 if any(pos < title_len for _, pos, _ in hits) else 1, -order)
+        weight = _weight(hits, title_len, cause)
+        if weight == 0 and acts_first:
+            continue
+        subject = int(opens_with_company and rule.name == "lobbying" and weight == 2)
+        rank = (weight, subject, -order)
+        if rule.name in _PLEDGE_EVENTS:
+            signal = signal or rule
         if best is None or rank > best:
             best, chosen = rank, rule
+    if chosen is not None and chosen.name == "moratorium_announced" and signal is not None:
+        # "Amazon's police moratorium on Rekognition to continue": the title names the
+        # pledge; what happens to it (extended, lifted...) can be the summary's news.
+        chosen = signal
     if chosen is not None:
         reasons.append(_reason(ev, f"event.{chosen.name}", present[chosen.name]))
         return chosen.name, chosen.kind
+    if _city_bans(ev, policy):
+        # "Somerville Bans Government Use of Facial Recognition": a city or county acting is
+        # its council's vote.
+        reasons.append("event.ban_passed: a city or county as the subject of a ban")
+        return "ban_passed", "legislation"
     kind: Kind
-    if named and "company_policy" in policy:
+    lawmakers_first = _lawmakers_act(ev)
+    if named and "company_policy" in policy and not lawmakers_first:
         kind = "company_statement"
     elif named and "ban" in policy and not _LEGAL_ACTION.union({"legislation"}) & policy.keys():
         # "Amazon restricts Rekognition": a company's restriction, with no lawmaker or court.
@@ -395,6 +448,83 @@ def _event(
         kind = "litigation_or_report"
     reasons.append(f"kind from policy families: {kind}")
     return "none", kind
+
+
+def _weight(hits: list[Hit], title_len: int, cause: int) -> int:
+    """How strongly an event's words say what the item reports: in the title before any
+    "after", "amid" or "despite" (2), in the summary (1), or only as the title's cause
+    ("... withdrawn by its maker after bias audit": the audit is why, not what) (0)."""
+    positions = [pos for _, pos, _ in hits]
+    if any(pos <= cause for pos in positions):
+        return 2
+    return 1 if any(pos > title_len for pos in positions) else 0
+
+
+def _outside(negative: dict[str, list[Hit]], policy: Iterable[Hit]) -> dict[str, list[Hit]]:
+    """Negative contexts whose words are not part of a company's policy words ("not to
+    deploy" refuses a deployment; it is not one)."""
+    spans = [(start, end) for _, start, end in policy]
+    if not spans:
+        return negative
+    kept = {}
+    for family, hits in negative.items():
+        rest = [h for h in hits if not any(a <= h[1] and h[2] <= b for a, b in spans)]
+        if rest:
+            kept[family] = rest
+    return kept
+
+
+def _city_bans(ev: _Evidence, policy: dict[str, list[Hit]]) -> bool:
+    """Whether the title opens with a city or county followed at once by a ban word."""
+    starts = {start for _, start, _ in policy.get("ban", ()) if start < ev.title_len}
+    return any(
+        start == 0 and end in starts
+        for prefix in ("jur", "city")
+        for code, hits in ev.families_of.get(prefix, {}).items() if code.count("-") == 2
+        for _, start, end in hits
+    )
+
+
+def _company_acts_on_faces(ev: _Evidence, policy: dict[str, list[Hit]]) -> bool:
+    """A title in which a company, named or not, states its policy on facial recognition:
+    the company first, then its policy words, and the topic in the title too."""
+    limit = ev.title_len
+    acts = [pos for _, pos, _ in policy.get("company_policy", ()) if pos < limit]
+    if not acts or not ev.in_title("topic.strong"):
+        return False
+    firsts = [
+        pos for group, found in ev.groups.items()
+        if group.startswith("company") for _, pos, _ in found if pos < limit
+    ]
+    return bool(firsts) and min(firsts) < min(acts)
+
+
+def _lawmakers_act(ev: _Evidence) -> bool:
+    """Whether lawmakers come before any company in the title ("Senators ask Microsoft to
+    explain contracts with police": the senators' news, not the company's)."""
+    limit = ev.title_len
+    firsts = [
+        pos for group, found in ev.groups.items()
+        if group.startswith("company") for _, pos, _ in found if pos < limit
+    ]
+    if not firsts:
+        return False
+    lawmakers = [pos for _, pos, _ in ev.groups.get("policy.legislation", ()) if pos < limit]
+    return bool(lawmakers) and min(lawmakers) < min(firsts)
+
+
+def _company_is_object(ev: _Evidence, hits: list[Hit]) -> bool:
+    """Whether a company event's words in the title come before any company the title names
+    ("Attorney general bars police from using Clearview": the company does not act)."""
+    limit = ev.title_len
+    title_hits = [pos for _, pos, _ in hits if pos < limit]
+    if not title_hits:
+        return False
+    firsts = [
+        pos for group, found in ev.groups.items()
+        if group.startswith("company") for _, pos, _ in found if pos < limit
+    ]
+    return bool(firsts) and min(title_hits) < min(firsts)
 
 
 def _congresses(law: Law) -> set[int]:
@@ -444,6 +574,7 @@ def _laws(
     places: tuple[str, ...],
     published: date | None,
     reasons: list[str],
+    kind: Kind = "legislation",
 ) -> tuple[Law, ...]:
     chosen: dict[str, Law] = {}
     congresses = named_congresses(text)
@@ -486,7 +617,10 @@ def _laws(
         for code in places:
             fitting = [
                 law for law in c.laws_by_jurisdiction.get(code, ())
-                if law.level in ("state", "local") and _fits_date(law, published)
+                # A suit or a company's statement in a state is not news of the state's
+                # law; a city's entry may be a settlement (Detroit's) and stays.
+                if (law.level == "local" or (law.level == "state" and kind == "legislation"))
+                and _fits_date(law, published)
             ]
             for law in _latest_begun(fitting, published):
                 chosen[law.id] = law
