@@ -16,7 +16,9 @@ alike enough. Two bills, or one bill introduced and later signed, stay apart.
 
 from __future__ import annotations
 
+import math
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +29,7 @@ from bot.domain.types import FeedItem, Match
 __all__ = [
     "DEFAULT_WINDOW",
     "StoryCandidate",
+    "StoryIndex",
     "StoryKey",
     "candidate_for",
     "canonical_url",
@@ -196,3 +199,106 @@ def find_story(
         if alike >= needed and (best is None or alike > best[0]):
             best = (alike, cand.story_id)
     return best[1] if best else None
+
+
+# Title likeness below which no item joins without the structured fields agreeing.
+_LEAST_ALIKE_ALONE = min(_ALIKE, _ALIKE_UNDATED)
+# Words nearly every title on this beat carries: probed last, so they rarely need probing.
+_COMMON = frozenset(
+    _stem(w)
+    for w in [
+        "facial", "recognition", "face", "police", "ban", "use", "technology", "surveillance",
+        "law", "bill", "city", "state", "council", "moratorium", "privacy", "biometric",
+        "enforcement", "data", "software", "ai", "report", "lawmakers", "senate", "house",
+        "vote", "amazon", "microsoft", "ibm", "google", "meta", "clearview", "axon",
+    ]
+)  # fmt: skip
+
+
+def _rank(word: str) -> tuple[bool, int]:
+    # A fixed order (the same in every process, for every candidate) is what keeps the
+    # prefix filter exact; putting common words last keeps the probed lists short.
+    return (word in _COMMON, zlib.crc32(word.encode()))
+
+
+def _prefix(fingerprint: str) -> list[str]:
+    """The words of a fingerprint two titles alike enough to join must share at least one
+    of (prefix filtering: if Jaccard >= t, the first |x| - ceil(t|x|) + 1 words of each in
+    one fixed order intersect)."""
+    words = sorted(fingerprint.split(), key=_rank)
+    # The epsilon keeps float rounding from ever making the prefix too short.
+    needed = math.ceil(len(words) * _LEAST_ALIKE_ALONE - 1e-9)
+    return words[: len(words) - needed + 1]
+
+
+def _agreement_keys(key: StoryKey) -> list[tuple[str, str, str]]:
+    # _agree: the same named event, and one bill, company or place in common.
+    if key.event == "none":
+        return []
+    return (
+        [(key.event, "bill", b) for b in key.bill_ids]
+        + [(key.event, "company", c) for c in key.companies]
+        + [(key.event, "place", j) for j in key.jurisdictions]
+    )
+
+
+class StoryIndex:
+    """The recent sources of open stories, indexed by what can make an item join one.
+
+    :func:`find_story` only ever joins a candidate that shares the item's canonical URL,
+    shares an agreement key (event with a bill, company or place), or has a title alike
+    enough, which means sharing a word of the prefix filter. :meth:`candidates` returns
+    exactly those, in filing order, so ``find_story`` over them decides as it would over
+    every recent source, at a cost that does not grow with the number of stories.
+    """
+
+    def __init__(self) -> None:
+        self._filed: list[StoryCandidate] = []
+        self._by_url: dict[str, list[int]] = {}
+        self._by_word: dict[str, list[int]] = {}
+        self._by_agreement: dict[tuple[str, str, str], list[int]] = {}
+        self._last_seen: dict[str, datetime] = {}
+
+    def __len__(self) -> int:
+        return len(self._filed)
+
+    def add(self, candidate: StoryCandidate, *, seen: datetime) -> None:
+        """File a source under its story; ``seen`` is when the story last gained one."""
+        position = len(self._filed)
+        self._filed.append(candidate)
+        if candidate.url:
+            self._by_url.setdefault(candidate.url, []).append(position)
+        for word in _prefix(candidate.key.fingerprint):
+            self._by_word.setdefault(word, []).append(position)
+        for agreement in _agreement_keys(candidate.key):
+            self._by_agreement.setdefault(agreement, []).append(position)
+        self.touch(candidate.story_id, seen)
+
+    def touch(self, story_id: str, seen: datetime) -> None:
+        known = self._last_seen.get(story_id)
+        if known is None or seen > known:
+            self._last_seen[story_id] = seen
+
+    def candidates(
+        self, item: FeedItem, match: Match, *, open_since: datetime
+    ) -> list[StoryCandidate]:
+        """The filed sources ``item`` could join, of stories seen at or after
+        ``open_since``, in the order they were filed."""
+        key = story_key(item, match)
+        url = canonical_url(item.url)
+        positions: set[int] = set(self._by_url.get(url, ())) if url else set()
+        for word in _prefix(key.fingerprint):
+            positions.update(self._by_word.get(word, ()))
+        for agreement in _agreement_keys(key):
+            positions.update(self._by_agreement.get(agreement, ()))
+        found = (self._filed[p] for p in sorted(positions))
+        return [c for c in found if self._last_seen[c.story_id] >= open_since]
+
+    def pruned(self, open_since: datetime) -> StoryIndex:
+        """A copy without the sources of stories closed before ``open_since``."""
+        kept = StoryIndex()
+        for candidate in self._filed:
+            seen = self._last_seen[candidate.story_id]
+            if seen >= open_since:
+                kept.add(candidate, seen=seen)
+        return kept
