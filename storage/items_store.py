@@ -28,6 +28,7 @@ from bot.domain.stories import (
 from bot.domain.types import FeedItem, Match
 from storage.models import (
     Alert,
+    Base,
     Delivery,
     Feed,
     Item,
@@ -255,11 +256,10 @@ class ItemStore(StoreBase):
         if not planned:
             return {}
         rows = [_story_row(p.entry.item, p.entry.match, now) for p in planned]
-        ids = (
-            await session.execute(
-                sa_insert(Story).returning(Story.id, sort_by_parameter_order=True), rows
-            )
-        ).scalars().all()
+        table = Base.metadata.tables["stories"]
+        # Core, not the ORM: one compiled executemany (insertmanyvalues), ids in row order.
+        stmt = sa_insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = (await session.execute(stmt, rows)).scalars().all()
         return {int(p.story or 0): story_id for p, story_id in zip(planned, ids, strict=True)}
 
     async def _insert_items(
@@ -269,7 +269,9 @@ class ItemStore(StoreBase):
         if not planned:
             return {}
         rows = [_item_row(p.entry.item, p.entry.match, p.story, p.url_key, now) for p in planned]
-        stmt = insert(session, Item).on_conflict_do_nothing().returning(Item.id, Item.url_key)
+        table = Base.metadata.tables["items"]
+        stmt = insert(session, table).on_conflict_do_nothing()
+        stmt = stmt.returning(table.c.id, table.c.url_key)
         result = await session.execute(stmt, rows)
         return {key: item_id for item_id, key in result.tuples()}
 
@@ -283,11 +285,11 @@ class ItemStore(StoreBase):
         for plan in joined:
             story = int(plan.story or 0)
             counts[story] = counts.get(story, 0) + 1
-        table = Story.__table__.c
+        table = Base.metadata.tables["stories"]
         await session.execute(
-            update(Story.__table__)  # type: ignore[arg-type]
-            .where(table.id == bindparam("story"))
-            .values(source_count=table.source_count + bindparam("added"), last_seen=now),
+            update(table)
+            .where(table.c.id == bindparam("story"))
+            .values(source_count=table.c.source_count + bindparam("added"), last_seen=now),
             [{"story": story, "added": added} for story, added in counts.items()],
         )
         alerts = {
