@@ -127,7 +127,7 @@ def build_feeds(count: int, *, seed: int = 14, now: datetime | None = None) -> d
 
 async def serve(bodies: dict[str, bytes]) -> tuple[web.AppRunner, int]:
     """Serve ``bodies`` at ``/<name>`` with an ETag, answering 304 to a matching one."""
-    tags = {name: '"' + hashlib.sha256(body).hexdigest()[:16] + '"' for name, body in bodies.items()}
+    tags = {name: f'"{hashlib.sha256(body).hexdigest()[:16]}"' for name, body in bodies.items()}
 
     async def handle(request: web.Request) -> web.Response:
         name = request.match_info["name"]

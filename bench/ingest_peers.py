@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from feedgen import ITEMS_PER_FEED, build_feeds, serve  # noqa: E402
+from feedgen import ITEMS_PER_FEED, build_feeds, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -187,7 +187,7 @@ async def measure(count: int, postgres: bool) -> dict[str, float]:
 
 
 async def _postgres(statement: str) -> None:
-    import asyncpg  # noqa: PLC0415
+    import asyncpg
 
     conn = await asyncpg.connect(POSTGRES_ADMIN)
     try:

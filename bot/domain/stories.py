@@ -16,6 +16,7 @@ alike enough. Two bills, or one bill introduced and later signed, stay apart.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import zlib
@@ -113,12 +114,19 @@ def title_fingerprint(title: str) -> str:
     return " ".join(sorted(words))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _words(fingerprint: str) -> frozenset[str]:
+    # Each filed fingerprint is compared with many items: split it once.
+    return frozenset(fingerprint.split())
+
+
 def title_similarity(a: str, b: str) -> float:
     """Jaccard similarity of two fingerprints (0..1)."""
-    sa, sb = set(a.split()), set(b.split())
+    sa, sb = _words(a), _words(b)
     if not sa or not sb:
         return 0.0
-    return len(sa & sb) / len(sa | sb)
+    shared = len(sa & sb)
+    return shared / (len(sa) + len(sb) - shared)
 
 
 def story_key(item: FeedItem, match: Match) -> StoryKey:
