@@ -153,10 +153,9 @@ class Poller:
                 outcome = await self._failed(feed, state, exc)
             except StorageError as exc:
                 # Not the feed's fault: no backoff on it. Reported, and the cycle goes on.
-                log.error(
-                    "storing a feed's items failed", extra={"feed": feed.id, "error": str(exc)}
-                )
-                outcome = FeedOutcome(feed.id, "failed", error=f"store: {exc}"[:500])
+                error = redact(str(exc), self._secrets)
+                log.error("storing a feed's items failed", extra={"feed": feed.id, "error": error})
+                outcome = FeedOutcome(feed.id, "failed", error=f"store: {error}"[:500])
         return replace(outcome, seconds=time.perf_counter() - started)
 
     async def _fetch_and_store(self, feed: FeedConfig, state: FeedState | None) -> FeedOutcome:
