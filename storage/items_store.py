@@ -92,6 +92,10 @@ class ItemStore(StoreBase):
         """Store new items, group relevant ones into stories, track bills and pledge
         signals, and queue the alerts all of that calls for.
 
+        ``choose_story`` sees the sources an item could join: of stories that gained one
+        within ``story_window``, sharing its URL, an agreement key or a title word, and of
+        each story's identical sources the first within ``story_window`` of the item.
+
         One transaction: the items, their stories, the tracked facts and the alerts they
         cause land together or not at all, so a crash can neither lose an alert nor
         announce an unstored item. Ingests are serialized (two feeds carrying one event must
@@ -105,7 +109,7 @@ class ItemStore(StoreBase):
                     await self._serialize_across_processes(session)
                     index = await self._story_index(session, since)
                     result, filed, upto = await self._ingest(
-                        session, index, feed_id, entries, now=now, since=since,
+                        session, index, feed_id, entries, now=now, window=story_window,
                         choose_story=choose_story, make_alert=make_alert, sinks=sinks,
                         bill_source=bill_source,
                     )  # fmt: skip
@@ -151,7 +155,7 @@ class ItemStore(StoreBase):
         entries: Sequence[IngestEntry],
         *,
         now: datetime,
-        since: datetime,
+        window: timedelta,
         choose_story: StoryChooser,
         make_alert: AlertMaker,
         sinks: Sequence[str],
@@ -159,6 +163,7 @@ class ItemStore(StoreBase):
     ) -> tuple[IngestResult, list[tuple[StoryCandidate, datetime]], int]:
         alerts: list[AlertView] = []
         duplicates = 0
+        since = now - window
 
         async def queue(draft: AlertDraft) -> None:
             alert = await self.queue_alert(draft, now=now, sinks=sinks, session=session)
@@ -187,8 +192,8 @@ class ItemStore(StoreBase):
             known_guids.add(guid)
             plan = _Planned(entry, key)
             if match.relevant:
-                recent = index.candidates(item, match, open_since=since)
-                recent += batch.candidates(item, match, open_since=since)
+                recent = index.candidates(item, match, open_since=since, window=window)
+                recent += batch.candidates(item, match, open_since=since, window=window)
                 plan.story = choose_story(item, match, recent)
                 if plan.story is None:
                     placeholders += 1

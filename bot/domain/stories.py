@@ -255,31 +255,42 @@ class StoryIndex:
 
     :func:`find_story` only ever joins a candidate that shares the item's canonical URL,
     shares an agreement key (event with a bill, company or place), or has a title alike
-    enough, which means sharing a word of the prefix filter. :meth:`candidates` returns
-    exactly those, in filing order, so ``find_story`` over them decides as it would over
-    every recent source, at a cost that does not grow with the number of stories.
+    enough, which means sharing a word of the prefix filter. Sources of one story with the
+    same key (a syndicated headline) only differ by date, so :meth:`candidates` offers, of
+    each such group, the first one inside the time window. ``find_story`` over what it
+    returns decides as it would over every recent source, at a cost that grows with the
+    distinct stories an item could join, not with the size of the store.
     """
 
     def __init__(self) -> None:
-        self._filed: list[StoryCandidate] = []
-        self._by_url: dict[str, list[int]] = {}
+        self._count = 0
+        # (story, key, dated) -> its sources in filing order, as (position, candidate).
+        self._groups: list[list[tuple[int, StoryCandidate]]] = []
+        self._group_of: dict[tuple[str, StoryKey, bool], int] = {}
+        self._by_url: dict[str, list[tuple[int, StoryCandidate]]] = {}
         self._by_word: dict[str, list[int]] = {}
         self._by_agreement: dict[tuple[str, str, str], list[int]] = {}
         self._last_seen: dict[str, datetime] = {}
 
     def __len__(self) -> int:
-        return len(self._filed)
+        return self._count
 
     def add(self, candidate: StoryCandidate, *, seen: datetime) -> None:
         """File a source under its story; ``seen`` is when the story last gained one."""
-        position = len(self._filed)
-        self._filed.append(candidate)
+        position = self._count
+        self._count += 1
         if candidate.url:
-            self._by_url.setdefault(candidate.url, []).append(position)
-        for word in _prefix(candidate.key.fingerprint):
-            self._by_word.setdefault(word, []).append(position)
-        for agreement in _agreement_keys(candidate.key):
-            self._by_agreement.setdefault(agreement, []).append(position)
+            self._by_url.setdefault(candidate.url, []).append((position, candidate))
+        group_key = (candidate.story_id, candidate.key, _known(candidate.published))
+        group = self._group_of.get(group_key)
+        if group is None:
+            group = self._group_of[group_key] = len(self._groups)
+            self._groups.append([])
+            for word in _prefix(candidate.key.fingerprint):
+                self._by_word.setdefault(word, []).append(group)
+            for agreement in _agreement_keys(candidate.key):
+                self._by_agreement.setdefault(agreement, []).append(group)
+        self._groups[group].append((position, candidate))
         self.touch(candidate.story_id, seen)
 
     def touch(self, story_id: str, seen: datetime) -> None:
@@ -288,24 +299,45 @@ class StoryIndex:
             self._last_seen[story_id] = seen
 
     def candidates(
-        self, item: FeedItem, match: Match, *, open_since: datetime
+        self,
+        item: FeedItem,
+        match: Match,
+        *,
+        open_since: datetime,
+        window: timedelta = DEFAULT_WINDOW,
     ) -> list[StoryCandidate]:
         """The filed sources ``item`` could join, of stories seen at or after
-        ``open_since``, in the order they were filed."""
+        ``open_since``, in the order they were filed (``window`` as for find_story)."""
         key = story_key(item, match)
         url = canonical_url(item.url)
-        positions: set[int] = set(self._by_url.get(url, ())) if url else set()
+        picked = dict(self._by_url.get(url, ())) if url else {}
+        groups: set[int] = set()
         for word in _prefix(key.fingerprint):
-            positions.update(self._by_word.get(word, ()))
+            groups.update(self._by_word.get(word, ()))
         for agreement in _agreement_keys(key):
-            positions.update(self._by_agreement.get(agreement, ()))
-        found = (self._filed[p] for p in sorted(positions))
-        return [c for c in found if self._last_seen[c.story_id] >= open_since]
+            groups.update(self._by_agreement.get(agreement, ()))
+        dated = _known(item.published)
+        for group in groups:
+            for position, candidate in self._groups[group]:
+                # Members differ only by date: the first one find_story would not skip.
+                if not (dated and _known(candidate.published)) or (
+                    abs(item.published - candidate.published) <= window
+                ):
+                    picked[position] = candidate
+                    break
+        return [
+            picked[p]
+            for p in sorted(picked)
+            if self._last_seen[picked[p].story_id] >= open_since
+        ]
 
     def pruned(self, open_since: datetime) -> StoryIndex:
         """A copy without the sources of stories closed before ``open_since``."""
         kept = StoryIndex()
-        for candidate in self._filed:
+        filed = sorted(
+            (member for group in self._groups for member in group), key=lambda m: m[0]
+        )
+        for _position, candidate in filed:
             seen = self._last_seen[candidate.story_id]
             if seen >= open_since:
                 kept.add(candidate, seen=seen)
