@@ -50,8 +50,8 @@ from storage.store_base import (
 )
 from storage.tracking import track_bill
 
-# Above this many filed sources the index drops closed stories' sources (see _story_index).
-_PRUNE_EVERY = 20_000
+# How often (in store time) the story index drops the sources of stories that closed.
+_PRUNE_EVERY = timedelta(hours=6)
 _INGEST_LOCK = "SELECT pg_advisory_xact_lock(hashtext('pledgewatch.ingest.' || current_schema()))"
 
 
@@ -141,7 +141,7 @@ class ItemStore(StoreBase):
         for row in await session.execute(query.order_by(Item.id)):
             index.add(_candidate_from(row), seen=row.last_seen)
             self._stories_upto = max(self._stories_upto, row.id)
-        if len(index) > _PRUNE_EVERY and since > self._stories_horizon:
+        if since - self._stories_horizon >= _PRUNE_EVERY:
             index = index.pruned(since)
             self._stories_horizon = since
         self._stories = index
