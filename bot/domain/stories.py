@@ -114,9 +114,10 @@ def title_fingerprint(title: str) -> str:
     return " ".join(sorted(words))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=4096)
 def _words(fingerprint: str) -> frozenset[str]:
-    # Each filed fingerprint is compared with many items: split it once.
+    # Each filed fingerprint is compared with many items: split it once. Bounded, as a
+    # frozenset costs about a kilobyte and the stories compared at any time are far fewer.
     return frozenset(fingerprint.split())
 
 
