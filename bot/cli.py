@@ -354,6 +354,8 @@ async def feeds_check(
 async def feeds_list(
     settings: Settings, *, feeds_path: Path | None, out: TextIO = sys.stdout
 ) -> int:
+    from bot.redaction import hide_userinfo
+
     async with open_app(settings, feeds_path=feeds_path) as app:
         states = await app.repo.feed_states()
     rows = []
@@ -365,7 +367,7 @@ async def feeds_list(
                 "on" if state.enabled else "off",
                 f"{state.last_success_at:%Y-%m-%d %H:%M}" if state.last_success_at else "never",
                 str(state.consecutive_failures),
-                state.last_error or "",
+                hide_userinfo(state.last_error or ""),
             )
         )
     _table(out, ("feed", "kind", "enabled", "last success (UTC)", "failures", "last error"), rows)

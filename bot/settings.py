@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.redaction import hide_userinfo
+
 DEFAULT_DATABASE_URL = "sqlite:///pledgewatch.db"
 
 
@@ -67,7 +69,9 @@ def async_database_url(url: str) -> str:
 
 
 def redact(text: str, secrets: list[str]) -> str:
-    """Replace every secret value in ``text`` with ``***``."""
+    """Replace every secret value in ``text``, and any password a URL in it carries, with
+    ``***``."""
+    text = hide_userinfo(text)
     for value in secrets:
         if value:
             text = text.replace(value, "***")

@@ -16,7 +16,10 @@ alike enough. Two bills, or one bill introduced and later signed, stay apart.
 
 from __future__ import annotations
 
+import functools
+import math
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +30,7 @@ from bot.domain.types import FeedItem, Match
 __all__ = [
     "DEFAULT_WINDOW",
     "StoryCandidate",
+    "StoryIndex",
     "StoryKey",
     "candidate_for",
     "canonical_url",
@@ -110,12 +114,20 @@ def title_fingerprint(title: str) -> str:
     return " ".join(sorted(words))
 
 
+@functools.lru_cache(maxsize=4096)
+def _words(fingerprint: str) -> frozenset[str]:
+    # Each filed fingerprint is compared with many items: split it once. Bounded, as a
+    # frozenset costs about a kilobyte and the stories compared at any time are far fewer.
+    return frozenset(fingerprint.split())
+
+
 def title_similarity(a: str, b: str) -> float:
     """Jaccard similarity of two fingerprints (0..1)."""
-    sa, sb = set(a.split()), set(b.split())
+    sa, sb = _words(a), _words(b)
     if not sa or not sb:
         return 0.0
-    return len(sa & sb) / len(sa | sb)
+    shared = len(sa & sb)
+    return shared / (len(sa) + len(sb) - shared)
 
 
 def story_key(item: FeedItem, match: Match) -> StoryKey:
@@ -196,3 +208,138 @@ def find_story(
         if alike >= needed and (best is None or alike > best[0]):
             best = (alike, cand.story_id)
     return best[1] if best else None
+
+
+# Title likeness below which no item joins without the structured fields agreeing.
+_LEAST_ALIKE_ALONE = min(_ALIKE, _ALIKE_UNDATED)
+# Words nearly every title on this beat carries: probed last, so they rarely need probing.
+_COMMON = frozenset(
+    _stem(w)
+    for w in [
+        "facial", "recognition", "face", "police", "ban", "use", "technology", "surveillance",
+        "law", "bill", "city", "state", "council", "moratorium", "privacy", "biometric",
+        "enforcement", "data", "software", "ai", "report", "lawmakers", "senate", "house",
+        "vote", "amazon", "microsoft", "ibm", "google", "meta", "clearview", "axon",
+    ]
+)  # fmt: skip
+
+
+def _rank(word: str) -> tuple[bool, int]:
+    # A fixed order (the same in every process, for every candidate) is what keeps the
+    # prefix filter exact; putting common words last keeps the probed lists short.
+    return (word in _COMMON, zlib.crc32(word.encode()))
+
+
+def _prefix(fingerprint: str) -> list[str]:
+    """The words of a fingerprint two titles alike enough to join must share at least one
+    of (prefix filtering: if Jaccard >= t, the first |x| - ceil(t|x|) + 1 words of each in
+    one fixed order intersect)."""
+    words = sorted(fingerprint.split(), key=_rank)
+    # The epsilon keeps float rounding from ever making the prefix too short.
+    needed = math.ceil(len(words) * _LEAST_ALIKE_ALONE - 1e-9)
+    return words[: len(words) - needed + 1]
+
+
+def _agreement_keys(key: StoryKey) -> list[tuple[str, str, str]]:
+    # _agree: the same named event, and one bill, company or place in common.
+    if key.event == "none":
+        return []
+    return (
+        [(key.event, "bill", b) for b in key.bill_ids]
+        + [(key.event, "company", c) for c in key.companies]
+        + [(key.event, "place", j) for j in key.jurisdictions]
+    )
+
+
+class StoryIndex:
+    """The recent sources of open stories, indexed by what can make an item join one.
+
+    :func:`find_story` only ever joins a candidate that shares the item's canonical URL,
+    shares an agreement key (event with a bill, company or place), or has a title alike
+    enough, which means sharing a word of the prefix filter. Sources of one story with the
+    same key (a syndicated headline) only differ by date, so :meth:`candidates` offers, of
+    each such group, the first one inside the time window. ``find_story`` over what it
+    returns decides as it would over every recent source, at a cost that grows with the
+    distinct stories an item could join, not with the size of the store.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+        # (story, key, dated) -> its sources in filing order, as (position, candidate).
+        self._groups: list[list[tuple[int, StoryCandidate]]] = []
+        self._group_of: dict[tuple[str, StoryKey, bool], int] = {}
+        self._by_url: dict[str, list[tuple[int, StoryCandidate]]] = {}
+        self._by_word: dict[str, list[int]] = {}
+        self._by_agreement: dict[tuple[str, str, str], list[int]] = {}
+        self._last_seen: dict[str, datetime] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    def add(self, candidate: StoryCandidate, *, seen: datetime) -> None:
+        """File a source under its story; ``seen`` is when the story last gained one."""
+        position = self._count
+        self._count += 1
+        if candidate.url:
+            self._by_url.setdefault(candidate.url, []).append((position, candidate))
+        group_key = (candidate.story_id, candidate.key, _known(candidate.published))
+        group = self._group_of.get(group_key)
+        if group is None:
+            group = self._group_of[group_key] = len(self._groups)
+            self._groups.append([])
+            for word in _prefix(candidate.key.fingerprint):
+                self._by_word.setdefault(word, []).append(group)
+            for agreement in _agreement_keys(candidate.key):
+                self._by_agreement.setdefault(agreement, []).append(group)
+        self._groups[group].append((position, candidate))
+        self.touch(candidate.story_id, seen)
+
+    def touch(self, story_id: str, seen: datetime) -> None:
+        known = self._last_seen.get(story_id)
+        if known is None or seen > known:
+            self._last_seen[story_id] = seen
+
+    def candidates(
+        self,
+        item: FeedItem,
+        match: Match,
+        *,
+        open_since: datetime,
+        window: timedelta = DEFAULT_WINDOW,
+    ) -> list[StoryCandidate]:
+        """The filed sources ``item`` could join, of stories seen at or after
+        ``open_since``, in the order they were filed (``window`` as for find_story)."""
+        key = story_key(item, match)
+        url = canonical_url(item.url)
+        picked = dict(self._by_url.get(url, ())) if url else {}
+        groups: set[int] = set()
+        for word in _prefix(key.fingerprint):
+            groups.update(self._by_word.get(word, ()))
+        for agreement in _agreement_keys(key):
+            groups.update(self._by_agreement.get(agreement, ()))
+        dated = _known(item.published)
+        for group in groups:
+            for position, candidate in self._groups[group]:
+                # Members differ only by date: the first one find_story would not skip.
+                if not (dated and _known(candidate.published)) or (
+                    abs(item.published - candidate.published) <= window
+                ):
+                    picked[position] = candidate
+                    break
+        return [
+            picked[p]
+            for p in sorted(picked)
+            if self._last_seen[picked[p].story_id] >= open_since
+        ]
+
+    def pruned(self, open_since: datetime) -> StoryIndex:
+        """A copy without the sources of stories closed before ``open_since``."""
+        kept = StoryIndex()
+        filed = sorted(
+            (member for group in self._groups for member in group), key=lambda m: m[0]
+        )
+        for _position, candidate in filed:
+            seen = self._last_seen[candidate.story_id]
+            if seen >= open_since:
+                kept.add(candidate, seen=seen)
+        return kept

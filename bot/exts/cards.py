@@ -29,6 +29,7 @@ from bot.delivery.embeds import (
 from bot.domain.keywords import KeywordFilter
 from bot.domain.schedule import DEFAULT_HOUR, Cadence, DigestSchedule, ScheduleError
 from bot.domain.watchlist import Law
+from bot.redaction import hide_userinfo
 from bot.status import BillStatusView, PledgeStatusView, WatchingView
 from storage.records import (
     BillView,
@@ -423,7 +424,8 @@ def feed_pages(states: Sequence[FeedState], *, status: bool) -> list[discord.Emb
         if not f.enabled:
             head += " \u2014 disabled"
         if not status:
-            rows.append(f"{head}\n{link(f.url, f.url, 300)}")
+            address = hide_userinfo(f.url)
+            rows.append(f"{head}\n{link(address, address, 300)}")
             continue
         rows.append(f"{head}\n{_health(f)}")
     title = "Feed status" if status else "Feeds"
@@ -440,7 +442,8 @@ def _health(f: FeedState) -> str:
     parts = [f"state: {state}"]
     parts.append(f"last success: {when(f.last_success_at) or 'never'}")
     if f.last_error:
-        parts.append(f"last error {when(f.last_error_at) or ''}: {line(f.last_error, 200)}")
+        error = hide_userinfo(f.last_error)
+        parts.append(f"last error {when(f.last_error_at) or ''}: {line(error, 200)}")
     if f.next_attempt_at and f.consecutive_failures:
         parts.append(f"next try {when(f.next_attempt_at)}")
     return " \u00b7 ".join(parts)

@@ -23,6 +23,7 @@ from bot.exts.cards import feed_pages
 from bot.exts.common import InputError, answer, choices, in_guild
 from bot.exts.paging import send_pages
 from bot.ingest.guard import AddressGuard
+from bot.redaction import hide_userinfo
 from bot.scheduling import schedule_feeds
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class Feeds(commands.Cog):
         try:
             await guard.check_url(URL(cfg.url))
         except FeedError as exc:
-            raise InputError(f"Refused {escape(cfg.url)}: {exc}") from exc
+            raise InputError(f"Refused {escape(hide_userinfo(cfg.url))}: {exc}") from exc
         if await self.bot.repo.feed(cfg.id) is not None:
             raise InputError(f"A feed with id `{cfg.id}` already exists; pick another id.")
         await self.bot.repo.add_feed(cfg)
@@ -158,7 +159,8 @@ class Feeds(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         states = (await self.bot.repo.feed_states()).values()
         return choices(
-            [(f"{s.id} ({s.name or s.url})", s.id) for s in states if s.enabled], current
+            [(f"{s.id} ({s.name or hide_userinfo(s.url)})", s.id) for s in states if s.enabled],
+            current,
         )
 
 

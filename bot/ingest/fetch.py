@@ -211,8 +211,12 @@ class Fetcher:
             raise FeedError(f"invalid URL {url!r}: {exc}") from exc
         total = self.limits.total_timeout
         try:
-            async with asyncio.timeout(total):
-                return await self._follow(target, etag=etag, last_modified=last_modified)
+            # Armed by _follow only while a request runs: waiting for a host slot is not the
+            # feed's time, or slow feeds on one host would use up healthy feeds' budgets.
+            async with asyncio.timeout(None) as deadline:
+                return await self._follow(
+                    target, etag=etag, last_modified=last_modified, deadline=deadline
+                )
         except FeedError:
             raise
         except aiohttp.ConnectionTimeoutError as exc:
@@ -229,7 +233,12 @@ class Fetcher:
             raise FeedError(f"invalid URL: {exc}") from exc
 
     async def _follow(
-        self, start: URL, *, etag: str | None, last_modified: str | None
+        self,
+        start: URL,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        deadline: asyncio.Timeout,
     ) -> FetchResult:
         headers = {"User-Agent": self.limits.user_agent, "Accept": ACCEPT,
                    "Accept-Encoding": "gzip, deflate"}  # fmt: skip
@@ -239,22 +248,28 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         current = start
         visited = {str(start)}
+        loop = asyncio.get_running_loop()
+        budget = self.limits.total_timeout  # seconds of requests left, redirects included
         for _hop in range(self.limits.max_redirects + 1):
-            await self.guard.check_url(current)
-            async with (
-                self._host_slot(current.raw_host or ""),
-                self._session.get(
-                    current,
-                    headers=headers,
-                    allow_redirects=False,
-                    auto_decompress=False,
-                    timeout=self._timeout,
-                ) as resp,
-            ):
-                if resp.status in _REDIRECTS:
-                    current = self._next_hop(current, resp, visited)
-                    continue
-                return await self._conclude(current, resp, etag, last_modified)
+            async with self._host_slot(current.raw_host or ""):
+                started = loop.time()
+                deadline.reschedule(started + budget)
+                try:
+                    await self.guard.check_url(current)
+                    async with self._session.get(
+                        current,
+                        headers=headers,
+                        allow_redirects=False,
+                        auto_decompress=False,
+                        timeout=self._timeout,
+                    ) as resp:
+                        if resp.status not in _REDIRECTS:
+                            return await self._conclude(current, resp, etag, last_modified)
+                        current = self._next_hop(current, resp, visited)
+                finally:
+                    budget -= loop.time() - started
+                    if not deadline.expired():
+                        deadline.reschedule(None)
         raise FeedError(
             f"redirect loop / more than {self.limits.max_redirects} redirects (last to {current})"
         )

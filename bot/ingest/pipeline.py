@@ -1,5 +1,6 @@
 """One poll of one feed, as named stages: fetch -> parse -> classify -> store (dedupe,
-stories, alerts). Only fetching runs concurrently; parsing runs off the event loop.
+stories, alerts). Fetching, parsing and classifying run concurrently across feeds (parsing
+and classifying off the event loop); only the store step is serialized.
 
 Expected failures (a broken feed) are recorded on the feed with a backoff and the cycle
 goes on; anything else escaping here is a bug.
@@ -100,9 +101,6 @@ class Poller:
         self._sinks = tuple(sinks)
         self._jitter = jitter
         self._limit = asyncio.Semaphore(max_concurrent)
-        # Fetching runs concurrently; storing does not: two feeds carrying one event must
-        # see each other's story, or the event would be announced twice.
-        self._store_lock = asyncio.Lock()
         self._secrets = settings.secret_values()
         self._pledges = {p.id: p for p in watchlist.pledges}
 
@@ -155,10 +153,9 @@ class Poller:
                 outcome = await self._failed(feed, state, exc)
             except StorageError as exc:
                 # Not the feed's fault: no backoff on it. Reported, and the cycle goes on.
-                log.error(
-                    "storing a feed's items failed", extra={"feed": feed.id, "error": str(exc)}
-                )
-                outcome = FeedOutcome(feed.id, "failed", error=f"store: {exc}"[:500])
+                error = redact(str(exc), self._secrets)
+                log.error("storing a feed's items failed", extra={"feed": feed.id, "error": error})
+                outcome = FeedOutcome(feed.id, "failed", error=f"store: {error}"[:500])
         return replace(outcome, seconds=time.perf_counter() - started)
 
     async def _fetch_and_store(self, feed: FeedConfig, state: FeedState | None) -> FeedOutcome:
@@ -183,19 +180,22 @@ class Poller:
             now=now,
             base_url=result.final_url,
         )
-        classified = [(item, self.classify(item)) for item in items]
-        async with self._store_lock:
-            now = self._clock()
-            stored = await self._repo.ingest(
-                feed.id,
-                await self._track(classified, now),
-                now=now,
-                story_window=STORY_WINDOW,
-                choose_story=choose_story,
-                make_alert=self._alert_for,
-                sinks=self._sinks,
-                bill_source=BILL_SOURCES.get(feed.format, "text"),
-            )
+        # Classifying is CPU work: off the event loop, so fetches and other feeds go on.
+        matches = await asyncio.to_thread(self._classify_all, items)
+        entries = await self._track(list(zip(items, matches, strict=True)), now)
+        # The store serializes ingests (one feed's items must see another's stories); all
+        # the work above runs concurrently, only the decide-and-write step waits its turn.
+        now = self._clock()
+        stored = await self._repo.ingest(
+            feed.id,
+            entries,
+            now=now,
+            story_window=STORY_WINDOW,
+            choose_story=choose_story,
+            make_alert=self._alert_for,
+            sinks=self._sinks,
+            bill_source=BILL_SOURCES.get(feed.format, "text"),
+        )
         await self._succeeded(feed, now, result.etag, result.last_modified)
         status: Status = "new" if stored.new_items else "unchanged"
         log.info(
@@ -212,6 +212,9 @@ class Poller:
 
     def classify(self, item: FeedItem) -> Match:
         return classify(item, self._watchlist)
+
+    def _classify_all(self, items: Sequence[FeedItem]) -> list[Match]:
+        return [classify(item, self._watchlist) for item in items]
 
     async def _track(
         self, classified: list[tuple[FeedItem, Match]], now: datetime

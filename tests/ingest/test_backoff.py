@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ingest.backoff import next_attempt_delay, parse_retry_after
+from bot.ingest.backoff import RETRY_AFTER_CAP, next_attempt_delay, parse_retry_after
 
 BASE = timedelta(minutes=1)
 CEILING = timedelta(hours=6)
@@ -90,10 +90,11 @@ def test_delay_is_bounded_and_never_sooner_than_retry_after(
     seconds = delay.total_seconds()
     floor = 0.0
     if retry_after is not None and math.isfinite(retry_after):
-        floor = min(max(retry_after, 0.0), 1e12)
+        floor = min(max(retry_after, 0.0), RETRY_AFTER_CAP)
     slack = 1e-6 + floor * 1e-9
     assert seconds >= floor - slack
-    assert seconds <= max(ceiling_s, floor) + slack
+    assert seconds <= max(min(ceiling_s, RETRY_AFTER_CAP), floor) + slack
+    assert NOW + delay > NOW - timedelta(seconds=1)  # a date can always hold it
 
 
 @given(st.text(max_size=60))
@@ -101,3 +102,12 @@ def test_retry_after_never_raises(text: str):
     value = parse_retry_after(text, now=NOW)
 
     assert value is None or value >= 0
+
+
+@pytest.mark.parametrize("value", ["999999999999", "9" * 5000])
+def test_an_absurd_retry_after_is_capped_at_a_week(value: str):
+    assert parse_retry_after(value, now=NOW) == RETRY_AFTER_CAP == 7 * 24 * 3600
+    far = "Fri, 31 Dec 9999 23:59:59 GMT"
+    assert parse_retry_after(far, now=NOW) == RETRY_AFTER_CAP
+    delay = next_attempt_delay(1, base=BASE, ceiling=CEILING, retry_after=1e12)
+    assert NOW + delay == NOW + timedelta(days=7)

@@ -11,8 +11,15 @@ import aiohttp
 import pytest
 
 from bot.errors import BlockedAddressError, FeedError
-from bot.ingest.fetch import DEFAULT_USER_AGENT, Fetcher, FetchLimits, format_bytes
+from bot.ingest.fetch import (
+    DEFAULT_USER_AGENT,
+    Fetcher,
+    FetchLimits,
+    FetchResult,
+    format_bytes,
+)
 from tests.ingest.conftest import (
+    CAP,
     ETAG,
     FEED_BODY,
     LAST_MODIFIED,
@@ -380,3 +387,40 @@ async def test_a_full_response_replaces_old_validators(fetcher: Fetcher, feed_se
 
     assert result.status == "ok"
     assert (result.etag, result.last_modified) == (None, LAST_MODIFIED)
+
+
+# --- time budgets under contention ------------------------------------------------
+
+
+def _one_slot_fetcher(session: aiohttp.ClientSession, guard, total: float) -> Fetcher:
+    limits = FetchLimits(
+        read_timeout=30.0, total_timeout=total, max_body_bytes=CAP, per_host=1, max_redirects=5
+    )
+    return Fetcher(session, limits=limits, guard=guard)
+
+
+async def test_waiting_for_a_host_slot_is_not_counted_against_a_feed(
+    session: aiohttp.ClientSession, loopback_guard, feed_server: FeedServer
+):
+    fetcher = _one_slot_fetcher(session, loopback_guard, total=0.4)
+    # Two stalled feeds hold the host's one slot for their whole budget, one after the other.
+    slow = [asyncio.create_task(fetcher.fetch(feed_server.url("/stall-body"))) for _ in range(2)]
+    healthy = asyncio.create_task(fetcher.fetch(feed_server.url("/feed.xml")))
+    results = await asyncio.gather(*slow, healthy, return_exceptions=True)
+
+    assert [str(r) for r in results[:2]] == ["timed out after 0.4 s in total"] * 2
+    assert isinstance(results[2], FetchResult)
+    assert results[2].status == "ok"
+
+
+async def test_an_endless_redirect_reports_the_redirect_limit_even_behind_slow_feeds(
+    session: aiohttp.ClientSession, loopback_guard, feed_server: FeedServer
+):
+    fetcher = _one_slot_fetcher(session, loopback_guard, total=0.4)
+    first = asyncio.create_task(fetcher.fetch(feed_server.url("/stall-body")))
+    endless = asyncio.create_task(fetcher.fetch(feed_server.url("/chain/0")))
+    after = asyncio.create_task(fetcher.fetch(feed_server.url("/stall-body")))
+    results = await asyncio.gather(first, endless, after, return_exceptions=True)
+
+    assert str(results[1]).startswith("redirect loop / more than 5 redirects")
+    assert [str(r) for r in (results[0], results[2])] == ["timed out after 0.4 s in total"] * 2

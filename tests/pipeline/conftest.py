@@ -18,11 +18,13 @@ TYPES = {".xml": "application/rss+xml", ".json": "application/json"}
 
 @dataclass
 class Feeds:
-    """Serves named bodies at /<name>, with ETag / 304; a body set to an int is that status."""
+    """Serves named bodies at /<name>, with ETag / 304; a body set to an int is that status
+    (with ``headers[name]`` when set, e.g. a Location or a Retry-After)."""
 
     base: str = ""
     bodies: dict[str, bytes | int] = field(default_factory=dict)
     hits: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def url(self, name: str) -> str:
         return f"{self.base}/{name}"
@@ -43,7 +45,7 @@ async def feeds() -> AsyncIterator[Feeds]:
         if body is None:
             return web.Response(status=404)
         if isinstance(body, int):
-            return web.Response(status=body, text="failure")
+            return web.Response(status=body, text="failure", headers=state.headers.get(name))
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if request.headers.get("If-None-Match") == etag:
             return web.Response(status=304, headers={"ETag": etag})

@@ -260,3 +260,75 @@ async def test_a_removed_file_feed_is_not_polled_after_a_restart(
         await app.repo.remove_feed("news")
     assert await run_json(settings) == []
     assert "news.xml" not in feeds.hits
+
+
+async def test_an_absurd_retry_after_is_capped_and_recorded_not_a_crash(
+    feeds: Feeds, settings: Settings
+) -> None:
+    feeds.bodies["slow.xml"] = 429
+    feeds.headers["slow.xml"] = {"Retry-After": "999999999999"}
+    feeds.serve_fixture("news.xml", "google_news.xml")
+    write_feeds(
+        settings.pledgewatch_feeds,
+        ("slow", feeds.url("slow.xml"), "news", "rss"),
+        ("news", feeds.url("news.xml"), "news", "rss"),
+    )
+    clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
+    async with open_app(settings, clock=clock) as app:
+        report = await app.poller.poll_all(app.feeds)
+        states = await app.repo.feed_states()
+    outcomes = {o.feed_id: o for o in report.outcomes}
+    assert outcomes["news"].status == "new"  # the cycle went on
+    assert outcomes["slow"].status == "failed"
+    assert outcomes["slow"].next_attempt_at == clock.now + timedelta(days=7)
+    assert states["slow"].next_attempt_at == clock.now + timedelta(days=7)
+    assert "HTTP 429" in (states["slow"].last_error or "")
+
+
+async def test_a_password_in_a_feed_url_is_never_logged_stored_or_shown(
+    feeds: Feeds, settings: Settings, caplog
+) -> None:
+    from bot.exts.cards import feed_pages
+    from bot.logs import ContextFormatter
+
+    feeds.bodies["loop.xml"] = 302
+    feeds.headers["loop.xml"] = {"Location": "/loop.xml"}
+    url = feeds.url("loop.xml").replace("http://", "http://reader:hunter2@")
+    write_feeds(settings.pledgewatch_feeds, ("locked", url, "news", "rss"))
+    clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
+    caplog.set_level("INFO")
+    async with open_app(settings, clock=clock) as app:
+        [feed] = app.feeds
+        errors = []
+        for _ in range(3):
+            outcome = await app.poller.poll_feed(feed)
+            errors.append(outcome.error or "")
+            clock.now = (outcome.next_attempt_at or clock.now) + timedelta(seconds=1)
+        states = await app.repo.feed_states()
+        health = [
+            d.alert.payload
+            for d in await app.repo.pending_deliveries(now=None)
+            if d.alert.kind == "feed_health"
+        ]
+    listed = io.StringIO()
+    from bot.cli import feeds_list
+
+    await feeds_list(settings, feeds_path=None, out=listed)
+    shown = [embed.to_dict() for embed in feed_pages(list(states.values()), status=False)]
+    shown += [embed.to_dict() for embed in feed_pages(list(states.values()), status=True)]
+    logged = [ContextFormatter().format(record) for record in caplog.records]
+
+    assert len(feeds.hits["loop.xml"]) == 3  # it was fetched, with its credentials
+    assert all("redirect loop: back to http://***@127.0.0.1" in e for e in errors)
+    texts = [
+        *errors,
+        states["locked"].last_error or "",
+        listed.getvalue(),
+        json.dumps(shown),
+        json.dumps(health),
+        *logged,
+    ]
+    assert health
+    assert "***@" in json.dumps(health)
+    assert json.dumps(shown).count("http://***@") >= 2  # the address and the last error
+    assert not [t for t in texts if "hunter2" in t]
