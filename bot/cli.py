@@ -221,14 +221,24 @@ def _table(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[str]]) ->
 
 async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
     """Poll and deliver until SIGINT or SIGTERM: as a Discord bot (DISCORD_TOKEN), through an
-    incoming webhook (DISCORD_WEBHOOK_URL alone), or to this console (neither)."""
+    incoming webhook (DISCORD_WEBHOOK_URL alone), or to this console (neither). On SQLite one
+    runner per file; on PostgreSQL any number, one of them leading (feed polling, daily jobs)
+    and all of them delivering."""
+    from bot.app import single_runner
+
+    with single_runner(settings):
+        return await _run(settings, out=out)
+
+
+async def _run(settings: Settings, *, out: TextIO) -> int:
     from contextlib import AsyncExitStack
+    from datetime import timedelta
 
     import aiohttp
 
-    from bot.delivery.sinks import Sink
+    from bot.delivery.sinks import ConsoleSink, Sink
     from bot.delivery.webhook_sink import WebhookSink
-    from bot.scheduling import build_scheduler, schedule_every, schedule_feeds
+    from bot.scheduling import build_scheduler, schedule_every, schedule_leadership
 
     mode = delivery_mode(settings)
     if mode == "discord":
@@ -263,7 +273,12 @@ async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
         out.flush()
         dispatcher = app.dispatcher(sinks)
         scheduler = build_scheduler()
-        scheduled = schedule_feeds(scheduler, app.poller, app.feeds, now=utc_now())
+        leadership = app.leadership(scheduler)
+        every = settings.pledgewatch_leader_every
+        await leadership.check()  # the first round now, so a leader's feeds start at once
+        schedule_leadership(
+            scheduler, leadership, every, now=utc_now() + timedelta(seconds=every)
+        )
         schedule_every(
             scheduler,
             "dispatch",
@@ -276,7 +291,14 @@ async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         scheduler.start()
-        out.write(f"Polling {len(scheduled)} feeds. Ctrl+C stops.\n")
+        if leadership.leading:
+            polled = sum(1 for job in scheduler.get_jobs() if job.id.startswith("feed:"))
+            out.write(f"Polling {polled} feeds. Ctrl+C stops.\n")
+        else:
+            out.write(
+                "Another runner polls the feeds; this one delivers, and takes over the polling "
+                "if that runner stops. Ctrl+C stops.\n"
+            )
         out.flush()
         try:
             await stop.wait()
@@ -284,6 +306,7 @@ async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
             await scheduler.stop()
+            await leadership.release()
             out.write("Stopped.\n")
     return 0
 

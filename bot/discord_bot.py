@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -37,7 +37,13 @@ from bot.errors import ConfigError, PledgeWatchError
 from bot.exts.errors import PledgeWatchTree
 from bot.ingest.pipeline import Poller
 from bot.reminders import ReminderService
-from bot.scheduling import Scheduler, build_scheduler, schedule_every, schedule_feeds
+from bot.scheduling import (
+    Leadership,
+    Scheduler,
+    build_scheduler,
+    schedule_every,
+    schedule_leadership,
+)
 from bot.settings import Settings
 from storage.repository import Repository
 
@@ -101,6 +107,7 @@ class PledgeWatchBot(commands.AutoShardedBot):
         self.dispatcher: Dispatcher | None = None
         self.sink: BotSink | None = None
         self.synced: bool | None = None  # whether the last start synced the commands
+        self.leadership: Leadership | None = None
 
     # --- redirection (DISCORD_API_BASE) ------------------------------------------------
 
@@ -160,15 +167,34 @@ class PledgeWatchBot(commands.AutoShardedBot):
         return True
 
     async def start_background(self) -> None:
+        """Every runner dispatches; the leader (the only runner, on SQLite) also polls the
+        feeds and runs the digests and deadline reminders."""
+        from bot.app import leader_jobs
+
         sink = BotSink(self, self.repo, clock=self.clock)
         self.sink = sink
         self.dispatcher = Dispatcher(
             self.repo, {"discord": sink}, self.clock, on_paused=sink.on_paused
         )
+
+        async def elected() -> None:
+            schedule_digests(self.scheduler, self.repo, sink, clock=self.clock)
+            await self.reminders.run_due()  # any the runners missed while none was leading
+            await self.reminders.schedule(self.scheduler)
+
+        async def refresh() -> None:
+            # A pledge confirmed through another runner replans the reminders here.
+            await self.reminders.schedule(self.scheduler)
+
+        self.leadership = leader_jobs(
+            self.scheduler, self.repo, self.poller, self.feeds, elected=elected, refresh=refresh
+        )
+        await self.leadership.check()  # the first round now: a leader's jobs exist at start
         now = real_now()
-        known = {f.id for f in self.feeds}
-        feeds = self.feeds + [f for f in await self.repo.user_feed_configs() if f.id not in known]
-        schedule_feeds(self.scheduler, self.poller, feeds, now=now)
+        every = self.settings.pledgewatch_leader_every
+        schedule_leadership(
+            self.scheduler, self.leadership, every, now=now + timedelta(seconds=every)
+        )
         schedule_every(
             self.scheduler,
             "dispatch",
@@ -176,14 +202,16 @@ class PledgeWatchBot(commands.AutoShardedBot):
             self.settings.pledgewatch_dispatch_every,
             now=now,
         )
-        schedule_digests(self.scheduler, self.repo, sink, clock=self.clock)
-        await self.reminders.run_due()  # any the process missed while it was down
-        await self.reminders.schedule(self.scheduler)
         self.scheduler.start()
-        log.info("scheduler started", extra={"jobs": len(self.scheduler.get_jobs())})
+        log.info(
+            "scheduler started",
+            extra={"jobs": len(self.scheduler.get_jobs()), "leader": self.leadership.leading},
+        )
 
     async def close(self) -> None:
         await self.scheduler.stop()  # running jobs finish before anything closes
+        if self.leadership is not None:
+            await self.leadership.release()
         if self.sink is not None:
             await self.sink.drain()  # a pause notice being posted
         await super().close()
@@ -259,7 +287,12 @@ class CommandSyncState:
 
 
 def build_bot(app: App, **options: Any) -> PledgeWatchBot:
-    """The bot over the composition root's resources; ``options`` go to discord.py."""
+    """The bot over the composition root's resources; ``options`` go to discord.py. With
+    DISCORD_SHARD_COUNT (and DISCORD_SHARD_IDS) this runner connects only its shards."""
+    if app.settings.discord_shard_count is not None:
+        options.setdefault("shard_count", app.settings.discord_shard_count)
+        if app.settings.shard_ids is not None:
+            options.setdefault("shard_ids", app.settings.shard_ids)
     return PledgeWatchBot(
         settings=app.settings,
         repo=app.repo,
@@ -302,6 +335,10 @@ async def run_bot(
             await bot.start(token)
         except discord.LoginFailure as exc:
             raise ConfigError(f"Discord refused DISCORD_TOKEN: {exc}") from exc
+        except (aiohttp.ClientConnectionError, OSError, TimeoutError) as exc:
+            base = settings.discord_api_base
+            where = f"DISCORD_API_BASE ({base})" if base else "Discord's API"
+            raise ConfigError(f"{where} is unreachable: {exc}") from None
         finally:
             for sig in signals:
                 loop.remove_signal_handler(sig)
