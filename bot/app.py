@@ -42,7 +42,9 @@ class App:
     sinks: tuple[str, ...]
 
     def dispatcher(self, sinks: dict[str, Sink]) -> Dispatcher:
-        return Dispatcher(self.repo, sinks, self.clock)
+        return Dispatcher(
+            self.repo, sinks, self.clock, poll_every=self.settings.pledgewatch_dispatch_every
+        )
 
     def leadership(
         self,

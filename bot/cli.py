@@ -293,7 +293,7 @@ async def _run(settings: Settings, *, out: TextIO) -> int:
 
     from bot.delivery.sinks import ConsoleSink, Sink
     from bot.delivery.webhook_sink import WebhookSink
-    from bot.scheduling import build_scheduler, schedule_every, schedule_leadership
+    from bot.scheduling import build_scheduler, schedule_leadership
 
     mode = delivery_mode(settings)
     if mode == "discord":
@@ -334,18 +334,12 @@ async def _run(settings: Settings, *, out: TextIO) -> int:
         schedule_leadership(
             scheduler, leadership, every, now=utc_now() + timedelta(seconds=every)
         )
-        schedule_every(
-            scheduler,
-            "dispatch",
-            dispatcher.run_once,
-            settings.pledgewatch_dispatch_every,
-            now=utc_now(),
-        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         scheduler.start()
+        dispatcher.start()
         if leadership.leading:
             polled = sum(1 for job in scheduler.get_jobs() if job.id.startswith("feed:"))
             out.write(f"Polling {polled} feeds. Ctrl+C stops.\n")
@@ -360,6 +354,7 @@ async def _run(settings: Settings, *, out: TextIO) -> int:
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
+            await dispatcher.stop()
             await scheduler.stop()
             await leadership.release()
             out.write("Stopped.\n")

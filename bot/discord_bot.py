@@ -41,7 +41,6 @@ from bot.scheduling import (
     Leadership,
     Scheduler,
     build_scheduler,
-    schedule_every,
     schedule_leadership,
 )
 from bot.settings import Settings
@@ -174,7 +173,11 @@ class PledgeWatchBot(commands.AutoShardedBot):
         sink = BotSink(self, self.repo, clock=self.clock)
         self.sink = sink
         self.dispatcher = Dispatcher(
-            self.repo, {"discord": sink}, self.clock, on_paused=sink.on_paused
+            self.repo,
+            {"discord": sink},
+            self.clock,
+            on_paused=sink.on_paused,
+            poll_every=self.settings.pledgewatch_dispatch_every,
         )
 
         async def elected() -> None:
@@ -195,14 +198,8 @@ class PledgeWatchBot(commands.AutoShardedBot):
         schedule_leadership(
             self.scheduler, self.leadership, every, now=now + timedelta(seconds=every)
         )
-        schedule_every(
-            self.scheduler,
-            "dispatch",
-            self.dispatcher.run_once,
-            self.settings.pledgewatch_dispatch_every,
-            now=now,
-        )
         self.scheduler.start()
+        self.dispatcher.start()
         log.info(
             "scheduler started",
             extra={"jobs": len(self.scheduler.get_jobs()), "leader": self.leadership.leading},
@@ -210,6 +207,8 @@ class PledgeWatchBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await self.scheduler.stop()  # running jobs finish before anything closes
+        if self.dispatcher is not None:
+            await self.dispatcher.stop()
         if self.leadership is not None:
             await self.leadership.release()
         if self.sink is not None:

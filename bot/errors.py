@@ -38,10 +38,20 @@ class DeliveryError(PledgeWatchError):
 
     ``permanent``: retrying this message cannot help (Discord refused it). ``target_lost``:
     the destination itself is gone or closed to us (channel deleted, permission lost, webhook
-    revoked), so nothing more should be sent there.
+    revoked), so nothing more should be sent there. ``outage``: the sink itself is failing
+    (Discord 5xx, unreachable, timing out), not this one channel, so one probe stands for
+    every channel until it succeeds.
     """
 
-    def __init__(self, message: str, *, permanent: bool = False, target_lost: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        target_lost: bool = False,
+        outage: bool = False,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent or target_lost
         self.target_lost = target_lost
+        self.outage = outage and not self.permanent

@@ -35,8 +35,8 @@ class Settings(BaseSettings):
     congress_api_key: SecretStr | None = None
     openstates_api_key: SecretStr | None = None
     legiscan_api_key: SecretStr | None = None
-    # Seconds between outbox dispatch runs in the long-running process.
-    pledgewatch_dispatch_every: float = Field(default=5.0, gt=0)
+    # Seconds between the dispatcher's looks for new work in the store (any runner's).
+    pledgewatch_dispatch_every: float = Field(default=1.0, gt=0)
     # Seconds between a runner's tries for the scheduler lead (PostgreSQL), and the leader's
     # checks that it still holds it: a dead leader is replaced within about this long.
     pledgewatch_leader_every: float = Field(default=5.0, gt=0)

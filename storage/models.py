@@ -235,7 +235,7 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
     # "console", "webhook" or "channel:<id>"
-    target: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(64), index=True)
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
     state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -250,3 +250,15 @@ class Delivery(Base):
     sending_at: Mapped[datetime | None]
     # Sent, but its alert changed since (a story gained sources): the message wants an edit.
     needs_edit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class DeliveryClaim(Base):
+    """Which runner owns a target's queue, until when. A runner sends a target's deliveries
+    only while it holds the claim, so several runners on one database keep each channel in
+    order; a dead runner's claim returns when its lease runs out."""
+
+    __tablename__ = "delivery_claims"
+
+    target: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]

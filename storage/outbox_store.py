@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, union, update
 
 from bot.errors import NotFoundError
 from storage.models import (
     Alert,
     Delivery,
+    DeliveryClaim,
     Subscription,
 )
 from storage.records import (
@@ -19,6 +20,7 @@ from storage.records import (
     PendingDelivery,
     SubscriptionView,
 )
+from storage.sql import insert
 from storage.store_base import (
     DIGEST_MODE,
     StoreBase,
@@ -81,9 +83,14 @@ class OutboxStore(StoreBase):
             )
 
     async def pending_edits(
-        self, *, targets: Sequence[str] | None = None, limit: int = 50
+        self,
+        *,
+        targets: Sequence[str] | None = None,
+        target: str | None = None,
+        limit: int = 50,
     ) -> list[PendingDelivery]:
-        """Sent deliveries whose alert changed since (see ``needs_edit``), oldest first."""
+        """Sent deliveries whose alert changed since (see ``needs_edit``), oldest first:
+        those of these sinks, or of this one ``target``."""
         async with self._tx() as session:
             stmt = (
                 select(Delivery, Alert, Subscription.mention_role_id)
@@ -95,6 +102,8 @@ class OutboxStore(StoreBase):
             )
             if targets is not None:
                 stmt = stmt.where(_target_filter(targets))
+            if target is not None:
+                stmt = stmt.where(Delivery.target == target)
             return [_pending(d, a, role) for d, a, role in await session.execute(stmt)]
 
     async def clear_edit(self, delivery_id: int) -> None:
@@ -102,6 +111,133 @@ class OutboxStore(StoreBase):
             await session.execute(
                 update(Delivery).where(Delivery.id == delivery_id).values(needs_edit=False)
             )
+
+    # --- claims: one runner owns a target's queue at a time ----------------------------
+
+    async def claim_targets(
+        self,
+        *,
+        runner: str,
+        sinks: Sequence[str],
+        now: datetime,
+        lease: timedelta,
+        limit: int,
+        busy: Sequence[str] = (),
+    ) -> list[str]:
+        """Claim up to ``limit`` targets with work due (the oldest pending delivery is due,
+        or a posted message wants an edit) that no other runner's live lease holds, leaving
+        out those this runner is already working on (``busy``); the claims last until
+        ``now + lease`` unless renewed. Rows locked by another runner's claim are skipped
+        (``FOR UPDATE SKIP LOCKED``), never waited for."""
+        if limit <= 0:
+            return []
+        async with self._tx() as session:
+            ordered = func.row_number().over(
+                partition_by=Delivery.target,
+                order_by=(Alert.created_at, Alert.id, Delivery.id),
+            )
+            heads = (
+                select(Delivery.target, Delivery.next_attempt_at, ordered.label("place"))
+                .join(Alert, Alert.id == Delivery.alert_id)
+                .where(Delivery.state == "pending", _target_filter(sinks))
+                .subquery()
+            )
+            edits = select(Delivery.target).where(
+                Delivery.state == "sent", Delivery.needs_edit.is_(True), _target_filter(sinks)
+            )
+            due = select(heads.c.target).where(heads.c.place == 1, heads.c.next_attempt_at <= now)
+            work = sorted(set((await session.scalars(union(due, edits))).all()) - set(busy))
+            if not work:
+                return []
+            known = set(
+                (
+                    await session.scalars(
+                        select(DeliveryClaim.target).where(DeliveryClaim.target.in_(work))
+                    )
+                ).all()
+            )
+            missing = [t for t in work if t not in known]
+            if missing:
+                await session.execute(
+                    insert(session, DeliveryClaim)
+                    .values([{"target": t} for t in missing])
+                    .on_conflict_do_nothing()
+                )
+            free = or_(
+                DeliveryClaim.lease_until.is_(None),
+                DeliveryClaim.lease_until <= now,
+                DeliveryClaim.claimed_by == runner,  # left behind when the store failed
+            )
+            lockable = (
+                select(DeliveryClaim.target)
+                .where(DeliveryClaim.target.in_(work), free)
+                .order_by(DeliveryClaim.target)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            claimed = await session.scalars(
+                update(DeliveryClaim)
+                .where(DeliveryClaim.target.in_(lockable.scalar_subquery()), free)
+                .values(claimed_by=runner, lease_until=now + lease)
+                .returning(DeliveryClaim.target)
+            )
+            return sorted(claimed.all())
+
+    async def hold_claim(self, target: str, *, runner: str, until: datetime) -> bool:
+        """Renew this runner's claim on ``target``; False when another runner took it over
+        (its lease ran out meanwhile): then nothing more may be sent there from here."""
+        async with self._tx() as session:
+            result = await session.execute(
+                update(DeliveryClaim)
+                .where(DeliveryClaim.target == target, DeliveryClaim.claimed_by == runner)
+                .values(lease_until=until)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def renew_claims(self, *, runner: str, until: datetime) -> int:
+        """Extend every claim this runner holds (a heartbeat while long sends run)."""
+        async with self._tx() as session:
+            result = await session.execute(
+                update(DeliveryClaim)
+                .where(DeliveryClaim.claimed_by == runner)
+                .values(lease_until=until)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def release_claim(self, target: str, *, runner: str) -> None:
+        async with self._tx() as session:
+            await session.execute(
+                update(DeliveryClaim)
+                .where(DeliveryClaim.target == target, DeliveryClaim.claimed_by == runner)
+                .values(claimed_by=None, lease_until=None)
+            )
+
+    async def target_queue(self, target: str, *, limit: int = 100) -> list[PendingDelivery]:
+        """One target's pending deliveries in the order they must arrive."""
+        async with self._tx() as session:
+            stmt = (
+                select(Delivery, Alert, Subscription.mention_role_id)
+                .join(Alert, Alert.id == Delivery.alert_id)
+                .outerjoin(Subscription, Subscription.id == Delivery.subscription_id)
+                .where(Delivery.state == "pending", Delivery.target == target)
+                .order_by(Alert.created_at, Alert.id, Delivery.id)
+                .limit(limit)
+            )
+            return [_pending(d, a, role) for d, a, role in await session.execute(stmt)]
+
+    async def make_due(self, *, sinks: Sequence[str], now: datetime) -> int:
+        """Every retry waiting on these sinks becomes due now (a probe found them back)."""
+        async with self._tx() as session:
+            result = await session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.state == "pending",
+                    Delivery.next_attempt_at > now,
+                    _target_filter(sinks),
+                )
+                .values(next_attempt_at=now)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     # --- delivery ------------------------------------------------------------------------
     async def sending_mark(self, delivery_id: int) -> tuple[datetime | None, str | None]:

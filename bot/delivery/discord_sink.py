@@ -15,7 +15,9 @@ nonce window is looked for in the channel's recent history before it is resent.
 Errors: 403 and 404 mean the channel is gone or closed to the bot, and become permanent
 (the dispatcher pauses the subscription once: Discord bans an IP that makes 10,000 invalid
 requests in 10 minutes, so nothing here retries them). 5xx, timeouts and lost connections
-are transient. 429s are waited out inside discord.py.
+are transient. Per-route 429s are waited out inside discord.py; every request first takes a
+turn from the process's :class:`~bot.delivery.pacing.Pacer`, which keeps all of them under
+Discord's global limit.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from bot.delivery.embeds import (
     render_minimal,
     render_stage_update,
 )
+from bot.delivery.pacing import Pacer
 from bot.errors import DeliveryError, NotFoundError
 from storage.records import PendingDelivery
 from storage.repository import Repository
@@ -78,11 +81,13 @@ class BotSink:
         *,
         clock: Callable[[], datetime],
         send_timeout: float = SEND_TIMEOUT,
+        pacer: Pacer | None = None,
     ) -> None:
         self._client = client
         self._repo = repo
         self._clock = clock
         self._timeout = send_timeout
+        self._pacer = pacer or Pacer()
         self._notices: set[asyncio.Task[bool]] = set()
 
     async def send(self, delivery: PendingDelivery) -> str | None:
@@ -128,6 +133,7 @@ class BotSink:
         channel = self._client.get_partial_messageable(channel_id)
         embed = parts.embed
         for attempt in (1, 2):
+            await self._pacer.turn()
             try:
                 message = await asyncio.wait_for(
                     channel.send(
@@ -142,7 +148,7 @@ class BotSink:
                 await self._repo.clear_sending(delivery_ids)
                 raise DeliveryError(_why(exc), target_lost=True) from exc
             except discord.DiscordServerError as exc:
-                raise DeliveryError(f"Discord is failing: {_why(exc)}") from exc
+                raise DeliveryError(f"Discord is failing: {_why(exc)}", outage=True) from exc
             except discord.HTTPException as exc:
                 if exc.status == 400 and attempt == 1 and fallback is not None:
                     log.error(
@@ -157,7 +163,10 @@ class BotSink:
             except _TRANSIENT as exc:
                 # The request may have reached Discord: the mark stays, and the nonce or the
                 # history lookup settles it on the next attempt.
-                raise DeliveryError(f"sending failed: {type(exc).__name__}: {exc}") from exc
+                raise DeliveryError(
+                    f"sending failed: {type(exc).__name__}: {exc}",
+                    outage=not isinstance(exc, discord.RateLimited),
+                ) from exc
             await self._repo.record_message(delivery_ids, str(message.id))
             return str(message.id)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -172,6 +181,7 @@ class BotSink:
         channel = self._client.get_partial_messageable(channel_id)
         after = discord.Object(id=discord.utils.time_snowflake(since - timedelta(minutes=1)))
         want = parts.embed
+        await self._pacer.turn()
         try:
             async for message in channel.history(limit=HISTORY_LOOKUP, after=after):
                 if message.author.id != me.id or not message.embeds:
@@ -187,7 +197,10 @@ class BotSink:
         except (discord.Forbidden, discord.NotFound):
             return None  # no history access: the resend below is the best left
         except (discord.HTTPException, *_TRANSIENT) as exc:
-            raise DeliveryError(f"history lookup failed: {exc}") from exc
+            down = isinstance(exc, discord.DiscordServerError | aiohttp.ClientError | OSError)
+            raise DeliveryError(
+                f"history lookup failed: {exc}", outage=down or isinstance(exc, TimeoutError)
+            ) from exc
         return None
 
     async def edit(self, delivery: PendingDelivery) -> None:
@@ -197,6 +210,7 @@ class BotSink:
             return
         channel = self._client.get_partial_messageable(channel_id_of(delivery.target))
         parts = render_message(delivery.alert, mention_role_id=delivery.mention_role_id)
+        await self._pacer.turn()
         try:
             await asyncio.wait_for(
                 channel.get_partial_message(int(delivery.message_id)).edit(
@@ -222,6 +236,7 @@ class BotSink:
             return
         channel = self._client.get_partial_messageable(channel_id)
         for earlier, message_id in await self._repo.sent_messages(delivery.target, keys):
+            await self._pacer.turn()
             try:
                 await asyncio.wait_for(
                     channel.get_partial_message(int(message_id)).edit(
@@ -276,6 +291,7 @@ class BotSink:
                 "Messages, Embed Links) and run `/subscribe` again to resume; nothing is "
                 "sent there until then."
             )
+            await self._pacer.turn()
             await asyncio.wait_for(
                 dest.send(
                     content=clip(text, CONTENT), allowed_mentions=discord.AllowedMentions.none()

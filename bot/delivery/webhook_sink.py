@@ -20,6 +20,9 @@ The only window for a repeat is the round trip of one request, and a repeat that
 happen says so. A 401, 403 or 404 (webhook deleted, token revoked) stops the sink: every
 later alert fails at once without another request, since Discord bans an IP after 10,000
 invalid requests in 10 minutes.
+
+The token is a secret, and Discord (or a proxy) may echo it, or the whole URL, in an error
+body: every error text the sink logs or raises has it replaced by ``***``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -67,6 +71,12 @@ class WebhookURL:
 
     def __repr__(self) -> str:  # the token is a secret
         return f"WebhookURL(base={self.base!r}, id={self.id})"
+
+    def scrub(self, text: str) -> str:
+        """``text`` without the token, as written or percent-encoded."""
+        for secret in {self.token, quote(self.token, safe="")}:
+            text = text.replace(secret, "***")
+        return text
 
 
 def parse_webhook_url(url: str) -> WebhookURL:
@@ -151,7 +161,9 @@ class WebhookSink:
                     text = await response.text()
             except (aiohttp.ClientError, OSError, TimeoutError) as exc:
                 # The mark stays: Discord may have created the message.
-                raise DeliveryError(f"webhook unreachable: {type(exc).__name__}") from exc
+                raise DeliveryError(
+                    f"webhook unreachable: {type(exc).__name__}", outage=True
+                ) from exc
             if 200 <= status < 300:
                 return _message_id(text)
             if status == 429:
@@ -164,17 +176,17 @@ class WebhookSink:
             if status == 400 and bodies:
                 log.error(
                     "Discord refused an alert embed; sending the bare one",
-                    extra={"error": text[:500]},
+                    extra={"error": self._hook.scrub(text)[:500]},
                 )
                 body = bodies.pop(0)
                 continue
             if status not in _AMBIGUOUS:
                 await self._repo.clear_sending([delivery_id])
-            reason = f"webhook answered {status}: {_error_text(text)}"
+            reason = f"webhook answered {status}: {_error_text(self._hook.scrub(text))}"
             if status in (401, 403, 404):
                 self._dead = f"the webhook was deleted or its token revoked ({reason})"
                 raise DeliveryError(self._dead, target_lost=True)
-            raise DeliveryError(reason, permanent=400 <= status < 500)
+            raise DeliveryError(reason, permanent=400 <= status < 500, outage=status >= 500)
         await self._repo.clear_sending([delivery_id])
         raise DeliveryError(f"webhook still rate limited after {MAX_TRIES} tries")
 

@@ -224,15 +224,19 @@ async def test_the_bot_starts_syncs_its_commands_and_schedules_its_jobs(
         await bots.start(bot)
         jobs = {job.id for job in bot.scheduler.get_jobs()}
         running = bot.scheduler.running
+        assert bot.dispatcher is not None
+        delivering = bot.dispatcher.running
         await bot.close()
 
     names = {c.name for c in fake_discord.commands()}
     assert names == {n.split()[0] for n in EXPECTED_COMMANDS}
     assert [(scope, set(synced)) for scope, synced in fake_discord.syncs] == [(None, names)]
     assert bot.synced is True
-    assert "dispatch" in jobs
+    assert "digests" in jobs
     assert running
+    assert delivering
     assert not bot.scheduler.running
+    assert not bot.dispatcher.running
     managed = {c.name: c.default_member_permissions for c in fake_discord.commands()}
     for name in ("subscribe", "unsubscribe", "feeds", "pledge-review"):
         assert managed[name] == "32", name  # Manage Server
