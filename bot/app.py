@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -43,7 +43,11 @@ class App:
 
     def dispatcher(self, sinks: dict[str, Sink]) -> Dispatcher:
         return Dispatcher(
-            self.repo, sinks, self.clock, poll_every=self.settings.pledgewatch_dispatch_every
+            self.repo,
+            sinks,
+            self.clock,
+            poll_every=self.settings.pledgewatch_dispatch_every,
+            lease=timedelta(seconds=self.settings.pledgewatch_delivery_lease),
         )
 
     def leadership(

@@ -178,6 +178,7 @@ class PledgeWatchBot(commands.AutoShardedBot):
             self.clock,
             on_paused=sink.on_paused,
             poll_every=self.settings.pledgewatch_dispatch_every,
+            lease=timedelta(seconds=self.settings.pledgewatch_delivery_lease),
         )
 
         async def elected() -> None:
