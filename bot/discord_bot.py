@@ -32,6 +32,7 @@ from bot.config import FeedConfig
 from bot.delivery.digest import schedule_digests
 from bot.delivery.discord_sink import BotSink
 from bot.delivery.dispatch import Dispatcher
+from bot.delivery.pacing import BOT_REQUESTS_PER_SECOND, Pacer
 from bot.domain.watchlist import Watchlist
 from bot.errors import ConfigError, PledgeWatchError
 from bot.exts.errors import PledgeWatchTree
@@ -170,7 +171,7 @@ class PledgeWatchBot(commands.AutoShardedBot):
         feeds and runs the digests and deadline reminders."""
         from bot.app import leader_jobs
 
-        sink = BotSink(self, self.repo, clock=self.clock)
+        sink = BotSink(self, self.repo, clock=self.clock, pacer=Pacer(global_rate(self.settings)))
         self.sink = sink
         self.dispatcher = Dispatcher(
             self.repo,
@@ -232,6 +233,15 @@ class PledgeWatchBot(commands.AutoShardedBot):
 
     async def on_message(self, message: discord.Message, /) -> None:
         return None  # slash commands only: no prefix commands to look for
+
+
+def global_rate(settings: Settings) -> float:
+    """This runner's share of the bot's global request budget: Discord counts all of a bot's
+    requests together, so runners that split the shards split the budget the same way."""
+    count, ids = settings.discord_shard_count, settings.shard_ids
+    if count is None or ids is None:
+        return BOT_REQUESTS_PER_SECOND
+    return BOT_REQUESTS_PER_SECOND * len(ids) / count
 
 
 # --- command sync state ---------------------------------------------------------------------

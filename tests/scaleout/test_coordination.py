@@ -196,3 +196,29 @@ def test_a_second_runner_on_one_sqlite_file_stops_with_one_line(tmp_path: Path) 
         "for several"
     )
     assert first.returncode == 0  # the first one ran on, and stopped cleanly
+
+
+async def test_shard_settings_reach_the_bot_and_split_the_global_budget(tmp_path: Path) -> None:
+    from bot.app import open_app
+    from bot.delivery.pacing import BOT_REQUESTS_PER_SECOND
+    from bot.discord_bot import build_bot, global_rate
+    from bot.settings import Settings
+
+    (tmp_path / "feeds.yaml").write_text("feeds: []\n", encoding="utf-8")
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'pw.db'}",
+        pledgewatch_feeds=tmp_path / "feeds.yaml",
+        discord_token="t",
+        discord_shard_count=4,
+        discord_shard_ids="1,3",
+    )
+    async with open_app(settings) as app:
+        bot = build_bot(app)
+        assert (bot.shard_count, bot.shard_ids) == (4, [1, 3])  # not started: nothing to close
+    assert global_rate(settings) == BOT_REQUESTS_PER_SECOND / 2
+    assert global_rate(settings.model_copy(update={"discord_shard_ids": "0-3"})) == (
+        BOT_REQUESTS_PER_SECOND
+    )
+    unsharded = Settings(_env_file=None, database_url=settings.database_url)
+    assert global_rate(unsharded) == BOT_REQUESTS_PER_SECOND

@@ -71,6 +71,8 @@ async def run_fleet(
             survivors = [r for r in fleet.runners if r is not victim]
             for runner in survivors:
                 assert codes[runner.index] == 0, runner.output()
+                if mode == "bot":  # each runner connected its own shard of the bot
+                    assert f"Shard ID {runner.index} has connected" in runner.output()
             assert codes[victim.index] == -9
             fake.verify()
     return fake, targets, fleet
