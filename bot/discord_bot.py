@@ -34,7 +34,7 @@ from bot.delivery.discord_sink import BotSink
 from bot.delivery.dispatch import Dispatcher
 from bot.delivery.pacing import BOT_REQUESTS_PER_SECOND, Pacer
 from bot.domain.watchlist import Watchlist
-from bot.errors import ConfigError, PledgeWatchError
+from bot.errors import ConfigError, PledgeWatchError, StorageError
 from bot.exts.errors import PledgeWatchTree
 from bot.ingest.pipeline import Poller
 from bot.reminders import ReminderService
@@ -42,9 +42,11 @@ from bot.scheduling import (
     Leadership,
     Scheduler,
     build_scheduler,
+    schedule_every,
     schedule_leadership,
 )
 from bot.settings import Settings
+from storage.locks import claims_by_runner
 from storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -108,6 +110,7 @@ class PledgeWatchBot(commands.AutoShardedBot):
         self.sink: BotSink | None = None
         self.synced: bool | None = None  # whether the last start synced the commands
         self.leadership: Leadership | None = None
+        self.pacer: Pacer | None = None
 
     # --- redirection (DISCORD_API_BASE) ------------------------------------------------
 
@@ -171,7 +174,8 @@ class PledgeWatchBot(commands.AutoShardedBot):
         feeds and runs the digests and deadline reminders."""
         from bot.app import leader_jobs
 
-        sink = BotSink(self, self.repo, clock=self.clock, pacer=Pacer(global_rate(self.settings)))
+        self.pacer = Pacer(global_rate(self.settings))
+        sink = BotSink(self, self.repo, clock=self.clock, pacer=self.pacer)
         self.sink = sink
         self.dispatcher = Dispatcher(
             self.repo,
@@ -200,12 +204,26 @@ class PledgeWatchBot(commands.AutoShardedBot):
         schedule_leadership(
             self.scheduler, self.leadership, every, now=now + timedelta(seconds=every)
         )
+        if self.leadership.shared:  # several runners may share the budget
+            schedule_every(self.scheduler, "budget", self.share_budget, every, now=now)
         self.scheduler.start()
         self.dispatcher.start()
         log.info(
             "scheduler started",
             extra={"jobs": len(self.scheduler.get_jobs()), "leader": self.leadership.leading},
         )
+
+    async def share_budget(self) -> None:
+        """Pace at this runner's share of the bot's global limit, by the claims it holds."""
+        if self.pacer is None or self.dispatcher is None:
+            return
+        try:
+            claims = await claims_by_runner(self.repo.engine, now=self.clock())
+        except StorageError as exc:  # keep the last share; the next round retries
+            log.warning("could not read the delivery claims", extra={"error": str(exc)})
+            return
+        share = budget_share(claims, self.dispatcher.runner)
+        self.pacer.interval = 1.0 / (BOT_REQUESTS_PER_SECOND * share)
 
     async def close(self) -> None:
         await self.scheduler.stop()  # running jobs finish before anything closes
@@ -236,12 +254,23 @@ class PledgeWatchBot(commands.AutoShardedBot):
 
 
 def global_rate(settings: Settings) -> float:
-    """This runner's share of the bot's global request budget: Discord counts all of a bot's
-    requests together, so runners that split the shards split the budget the same way."""
+    """This runner's share of the bot's global request budget at start: Discord counts all
+    of a bot's requests together, so runners that split the shards start by splitting the
+    budget the same way (:func:`budget_share` then follows the delivery work)."""
     count, ids = settings.discord_shard_count, settings.shard_ids
     if count is None or ids is None:
         return BOT_REQUESTS_PER_SECOND
     return BOT_REQUESTS_PER_SECOND * len(ids) / count
+
+
+def budget_share(claims: dict[str, int], runner: str) -> float:
+    """This runner's share of the global budget: its part of the channels being delivered
+    to (every runner may deliver to any channel, so the work, not the shards, decides). One
+    that holds none keeps a newcomer's share, ready for its first claims."""
+    mine, total = claims.get(runner, 0), sum(claims.values())
+    if mine == 0:
+        return 1.0 / (len(claims) + 1)
+    return mine / total
 
 
 # --- command sync state ---------------------------------------------------------------------

@@ -185,6 +185,11 @@ class Leadership:
             if job.id.startswith(LEADER_JOBS):
                 job.remove()
 
+    @property
+    def shared(self) -> bool:
+        """Whether other runners may share this database (PostgreSQL)."""
+        return self._lock.shared
+
     async def release(self) -> None:
         self.leading = False
         await self._lock.release()

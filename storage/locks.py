@@ -14,14 +14,15 @@ import asyncio
 import fcntl
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -156,3 +157,20 @@ def sqlite_file(database_url: str) -> Path | None:
             path = database_url[len(prefix) :].split("?", 1)[0]
             return Path(path) if path and path != ":memory:" else None
     return None
+
+
+async def claims_by_runner(engine: AsyncEngine, *, now: datetime) -> dict[str, int]:
+    """How many delivery targets each runner holds under a live lease: the runners split the
+    bot's global request budget in these proportions."""
+    from storage.models import DeliveryClaim
+
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                select(DeliveryClaim.claimed_by, func.count())
+                .where(DeliveryClaim.claimed_by.is_not(None), DeliveryClaim.lease_until > now)
+                .group_by(DeliveryClaim.claimed_by)
+            )
+            return {str(runner): int(count) for runner, count in rows}
+    except (SQLAlchemyError, OSError) as exc:
+        raise StorageError(f"reading the delivery claims failed: {exc}") from exc

@@ -222,3 +222,13 @@ async def test_shard_settings_reach_the_bot_and_split_the_global_budget(tmp_path
     )
     unsharded = Settings(_env_file=None, database_url=settings.database_url)
     assert global_rate(unsharded) == BOT_REQUESTS_PER_SECOND
+
+
+def test_runners_split_the_global_budget_by_the_channels_they_deliver_to() -> None:
+    from bot.discord_bot import budget_share
+
+    claims = {"a": 6, "b": 2}
+    assert budget_share(claims, "a") == 0.75
+    assert budget_share(claims, "b") == 0.25
+    assert budget_share(claims, "idle") == 1 / 3  # ready for its first claims
+    assert budget_share({}, "alone") == 1.0

@@ -166,20 +166,25 @@ class Fleet:
                 )
             self.runners.append(Runner(index, process, log))
 
-    async def claim_holders(self) -> set[int]:
-        """The pids of the runners holding a delivery claim right now."""
+    async def claims(self) -> dict[str, int]:
+        """Each claimed target and the pid of the runner holding it (or that held it when it
+        was killed: claims are released on a clean stop)."""
         engine = create_engine(self.database_url)
         try:
             async with engine.connect() as conn:
                 rows = await conn.execute(
                     text(
-                        "SELECT claimed_by FROM delivery_claims "
-                        "WHERE claimed_by IS NOT NULL AND lease_until > now()"
+                        "SELECT target, claimed_by FROM delivery_claims "
+                        "WHERE claimed_by IS NOT NULL"
                     )
                 )
-                return {int(str(r[0]).split(":")[1]) for r in rows}
+                return {str(r[0]): int(str(r[1]).split(":")[1]) for r in rows}
         finally:
             await engine.dispose()
+
+    async def claim_holders(self) -> set[int]:
+        """The pids of the runners holding a delivery claim right now."""
+        return set((await self.claims()).values())
 
     def kill(self, runner: Runner) -> None:
         runner.process.send_signal(signal.SIGKILL)
