@@ -1,8 +1,9 @@
 """The Discord bot: an AutoShardedBot built with every service injected.
 
 ``setup_hook`` loads one cog per area (a cog that fails stops the start), syncs the slash
-commands only when they changed, and starts the scheduler inside the running loop: the feed
-jobs, the outbox dispatcher with the Discord sink, and the pledge deadline reminders.
+commands only when they changed, and starts the scheduler inside the running loop (the
+election round; on the runner that leads, the feed jobs, digests and pledge deadline
+reminders) and the outbox dispatcher with the Discord sink.
 ``close`` stops them. ``DISCORD_API_BASE`` alone redirects it, REST and gateway.
 """
 

@@ -1,5 +1,6 @@
-"""APScheduler 3 jobs: one per feed, plus the outbox dispatcher. Started inside the running
-loop by the caller; every job is ``async``, ``max_instances=1``, ``coalesce=True``."""
+"""APScheduler 3 jobs: one per feed, the leader's election round, and periodic housekeeping.
+Started inside the running loop by the caller; every job is ``async``, ``max_instances=1``,
+``coalesce=True``."""
 
 from __future__ import annotations
 

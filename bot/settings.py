@@ -40,9 +40,9 @@ class Settings(BaseSettings):
     # Seconds between a runner's tries for the scheduler lead (PostgreSQL), and the leader's
     # checks that it still holds it: a dead leader is replaced within about this long.
     pledgewatch_leader_every: float = Field(default=5.0, gt=0)
-    # Seconds a runner's claim on a channel's queue lasts unless renewed: a runner that dies
-    # mid-delivery leaves its channels to the others after this long.
-    pledgewatch_delivery_lease: float = Field(default=60.0, ge=2)
+    # Seconds a runner's claim on a channel lasts unless renewed: a dead runner's channels
+    # are taken over after this.
+    pledgewatch_delivery_lease: float = Field(default=30.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, union, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotFoundError
 from storage.models import (
@@ -53,14 +54,24 @@ class OutboxStore(StoreBase):
             return [_pending(d, a, role) for d, a, role in await session.execute(stmt)]
 
     async def mark_delivered(
-        self, delivery_id: int, *, message_id: str | None, at: datetime
-    ) -> None:
+        self,
+        delivery_id: int,
+        *,
+        message_id: str | None,
+        at: datetime,
+        hold: tuple[str, str, datetime] | None = None,
+    ) -> bool:
+        """Mark a delivery sent. With ``hold`` (target, runner, until), renew that claim in
+        the same transaction and return whether the runner still holds it."""
         async with self._tx() as session:
             await session.execute(
                 update(Delivery)
                 .where(Delivery.id == delivery_id)
                 .values(state="sent", message_id=message_id, sent_at=at, last_error=None)
             )
+            if hold is None:
+                return True
+            return await _hold(session, *hold)
 
     async def mark_retry(self, delivery_id: int, *, error: str, next_attempt_at: datetime) -> None:
         async with self._tx() as session:
@@ -187,12 +198,7 @@ class OutboxStore(StoreBase):
         """Renew this runner's claim on ``target``; False when another runner took it over
         (its lease ran out meanwhile): then nothing more may be sent there from here."""
         async with self._tx() as session:
-            result = await session.execute(
-                update(DeliveryClaim)
-                .where(DeliveryClaim.target == target, DeliveryClaim.claimed_by == runner)
-                .values(lease_until=until)
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return await _hold(session, target, runner, until)
 
     async def renew_claims(self, *, runner: str, until: datetime) -> int:
         """Extend every claim this runner holds (a heartbeat while long sends run)."""
@@ -335,6 +341,15 @@ class OutboxStore(StoreBase):
                     last_error=None,
                 )
             )
+
+
+async def _hold(session: AsyncSession, target: str, runner: str, until: datetime) -> bool:
+    result = await session.execute(
+        update(DeliveryClaim)
+        .where(DeliveryClaim.target == target, DeliveryClaim.claimed_by == runner)
+        .values(lease_until=until)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _target_filter(targets: Sequence[str]) -> Any:

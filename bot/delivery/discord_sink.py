@@ -60,6 +60,13 @@ def channel_id_of(target: str) -> int:
     return int(raw)
 
 
+def _is_outage(exc: BaseException) -> bool:
+    """Discord itself failing or unreachable, rather than this one channel."""
+    return isinstance(
+        exc, discord.DiscordServerError | aiohttp.ClientError | OSError | TimeoutError
+    )
+
+
 def _why(exc: discord.HTTPException) -> str:
     if isinstance(exc, discord.NotFound):
         gist = "the channel was deleted or the bot can no longer see it"
@@ -164,8 +171,7 @@ class BotSink:
                 # The request may have reached Discord: the mark stays, and the nonce or the
                 # history lookup settles it on the next attempt.
                 raise DeliveryError(
-                    f"sending failed: {type(exc).__name__}: {exc}",
-                    outage=not isinstance(exc, discord.RateLimited),
+                    f"sending failed: {type(exc).__name__}: {exc}", outage=_is_outage(exc)
                 ) from exc
             await self._repo.record_message(delivery_ids, str(message.id))
             return str(message.id)
@@ -197,10 +203,7 @@ class BotSink:
         except (discord.Forbidden, discord.NotFound):
             return None  # no history access: the resend below is the best left
         except (discord.HTTPException, *_TRANSIENT) as exc:
-            down = isinstance(exc, discord.DiscordServerError | aiohttp.ClientError | OSError)
-            raise DeliveryError(
-                f"history lookup failed: {exc}", outage=down or isinstance(exc, TimeoutError)
-            ) from exc
+            raise DeliveryError(f"history lookup failed: {exc}", outage=_is_outage(exc)) from exc
         return None
 
     async def edit(self, delivery: PendingDelivery) -> None:
@@ -225,7 +228,8 @@ class BotSink:
             )
         except (discord.HTTPException, *_TRANSIENT) as exc:
             raise DeliveryError(
-                f"edit failed: {_why(exc) if isinstance(exc, discord.HTTPException) else exc}"
+                f"edit failed: {_why(exc) if isinstance(exc, discord.HTTPException) else exc}",
+                outage=_is_outage(exc),
             ) from exc
 
     async def _edit_earlier(self, channel_id: int, delivery: PendingDelivery) -> None:

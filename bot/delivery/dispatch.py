@@ -3,7 +3,7 @@ backoff, and probes a failing sink instead of hammering it.
 
 Any number of dispatchers (runners, one per process) share one store. A runner sends to a
 target (a channel, the webhook, the console) only while it holds that target's *claim*, a
-row leased for a minute and renewed while it works (``Repository.claim_targets``), so two
+row leased for 30 s and renewed while it works (``Repository.claim_targets``), so two
 runners never interleave one channel's alerts; a dead runner's claims return when their
 lease runs out. Targets are worked concurrently, each by its own task, so a slow or rate
 limited channel holds back only itself.
@@ -39,9 +39,11 @@ RETRY_CEILING = timedelta(minutes=5)
 # While a sink is down, one request probes it at this backoff; its success resumes all.
 PROBE_BASE = timedelta(seconds=5)
 PROBE_CEILING = timedelta(seconds=15)
-# A claim outlives any one send (the sinks time out at 30 s) and is renewed while held.
-LEASE = timedelta(seconds=60)
+# A claim is renewed with each delivery recorded and by the loop's heartbeat (every quarter
+# lease), so a send may take longer than the lease; a dead runner's claims lapse after it.
+LEASE = timedelta(seconds=30)
 POLL_EVERY = 1.0  # seconds between looks for new work when nothing wakes the dispatcher
+STEP_GAP = 0.05  # seconds at least between two looks
 MAX_TARGETS = 64  # targets worked at once by one runner
 BATCH = 100  # deliveries read per query from one target's queue
 
@@ -114,7 +116,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._last_renewal = 0.0
+        self._last_renewal: datetime | None = None
         self._finished = DispatchReport()
 
     # --- running ---------------------------------------------------------------------
@@ -164,6 +166,8 @@ class Dispatcher:
                 log.exception("delivery step crashed (a bug)")
             with suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_every)
+            # Wake-ups that come close together (workers finishing) make one claim query.
+            await asyncio.sleep(min(STEP_GAP, self._poll_every))
             self._wake.clear()
 
     async def step(self) -> int:
@@ -172,10 +176,13 @@ class Dispatcher:
         tries again. Returns how many targets were started."""
         try:
             started = await self._claim()
-            loop_now = asyncio.get_running_loop().time()
-            if self._workers and loop_now - self._last_renewal > self._lease.total_seconds() / 4:
-                self._last_renewal = loop_now
-                await self._repo.renew_claims(runner=self.runner, until=self._clock() + self._lease)
+            now = self._clock()
+            if self._workers and (
+                self._last_renewal is None or now - self._last_renewal >= self._lease / 4
+            ):
+                # A heartbeat: claims outlive a send that takes longer than the lease.
+                self._last_renewal = now
+                await self._repo.renew_claims(runner=self.runner, until=now + self._lease)
         except StorageError as exc:
             self._store_trouble(exc)
             return 0
@@ -237,8 +244,9 @@ class Dispatcher:
     async def _work(self, name: str, sink: Sink, target: str) -> DispatchReport:
         tally = _Tally()
         try:
-            if await self._send_queue(name, sink, target, tally):
-                await self._edit_target(sink, target, tally)
+            await self._send_queue(name, sink, target, tally)
+            if name not in self._outages:  # a waiting post does not hold back an edit
+                await self._edit_target(name, sink, target, tally)
         except StorageError as exc:
             self._store_trouble(exc)
         finally:
@@ -247,21 +255,18 @@ class Dispatcher:
                 outage.prober = None
             with suppress(StorageError):
                 await self._repo.release_claim(target, runner=self.runner)
+            self._wake.set()  # a free slot: look for more work now
         return tally.report()
 
     async def _send_queue(self, name: str, sink: Sink, target: str, tally: _Tally) -> bool:
-        """Send the target's due deliveries in order; False when it stopped on one."""
+        """Send the target's due deliveries in order; False when it stopped on one. The
+        claim was taken or renewed just before each send (with the previous record)."""
         while queue := await self._repo.target_queue(target, limit=BATCH):
             for delivery in queue:
                 now = self._clock()
                 if delivery.next_attempt_at > now or not self._may_send(name, target):
                     return False  # an earlier alert waits: keep the order
-                if not await self._repo.hold_claim(
-                    target, runner=self.runner, until=now + self._lease
-                ):
-                    log.warning("delivery claim taken over; leaving it", extra={"target": target})
-                    return False
-                if not await self._deliver(name, sink, delivery, tally):
+                if not await self._deliver(name, sink, target, delivery, tally):
                     return False
         return True
 
@@ -275,9 +280,10 @@ class Dispatcher:
         return True
 
     async def _deliver(
-        self, name: str, sink: Sink, delivery: PendingDelivery, tally: _Tally
+        self, name: str, sink: Sink, target: str, delivery: PendingDelivery, tally: _Tally
     ) -> bool:
-        """Send one delivery and record the outcome; False when the target must stop."""
+        """Send one delivery and record the outcome; False when the target must stop
+        (a failure, or the claim lost to another runner)."""
         try:
             message_id = await sink.send(delivery)
         except DeliveryError as exc:
@@ -305,13 +311,31 @@ class Dispatcher:
                 "delivery failed",
                 extra={"target": delivery.target, "alert": delivery.alert.key, "error": str(exc)},
             )
-            return go_on
-        await self._repo.mark_delivered(delivery.id, message_id=message_id, at=self._clock())
+            return go_on and await self._held(target)
+        held = await self._repo.mark_delivered(
+            delivery.id,
+            message_id=message_id,
+            at=self._clock(),
+            hold=(target, self.runner, self._clock() + self._lease),
+        )
         tally.sent += 1
         await self._sink_works(name)
-        return True
+        return held or self._lost(target)
 
-    async def _edit_target(self, sink: Sink, target: str, tally: _Tally) -> None:
+    async def _held(self, target: str) -> bool:
+        until = self._clock() + self._lease
+        return await self._repo.hold_claim(target, runner=self.runner, until=until) or self._lost(
+            target
+        )
+
+    @staticmethod
+    def _lost(target: str) -> bool:
+        log.warning(
+            "delivery claim taken over by another runner; leaving it", extra={"target": target}
+        )
+        return False
+
+    async def _edit_target(self, name: str, sink: Sink, target: str, tally: _Tally) -> None:
         """Bring posted messages up to date with their alerts (new sources on a story).
         Several changes since the last run make one edit."""
         if not isinstance(sink, EditingSink):
@@ -320,6 +344,8 @@ class Dispatcher:
             try:
                 await sink.edit(delivery)
             except DeliveryError as exc:
+                if exc.outage:
+                    self._sink_failed(name)
                 log.warning("edit failed", extra={"target": target, "error": str(exc)})
                 return
             await self._repo.clear_edit(delivery.id)

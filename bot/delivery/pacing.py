@@ -17,9 +17,9 @@ BOT_REQUESTS_PER_SECOND = 47.0
 
 
 class Pacer:
-    """Grants turns at most ``rate`` per second, first come first served. Turns are spaced
-    evenly and never saved up: after a stall the next caller goes at once and the one after
-    waits a full interval, so a burst can never exceed the rate."""
+    """Grants turns at most ``rate`` per second, first come first served. Turns keep to an
+    even schedule (a late wake-up does not push the next turn back) but are never saved
+    up: after a stall the schedule restarts from now, so a burst is at most two turns."""
 
     def __init__(
         self,
@@ -39,8 +39,8 @@ class Pacer:
     async def turn(self) -> None:
         """Wait for this caller's turn."""
         async with self._lock:
-            if self._last is not None:
-                wait = self._last + self.interval - self._now()
-                if wait > 0:
-                    await self._sleep(wait)
-            self._last = self._now()
+            now = self._now()
+            slot = now if self._last is None else max(now, self._last + self.interval)
+            if slot > now:
+                await self._sleep(slot - now)
+            self._last = slot

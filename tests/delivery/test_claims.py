@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.delivery.discord_sink import BotSink
 from bot.delivery.dispatch import LEASE, Dispatcher
 from bot.errors import DeliveryError
 from storage.engine import create_engine
@@ -22,6 +23,8 @@ from storage.records import PendingDelivery
 from storage.repository import Repository
 from tests.conftest import Clock
 from tests.delivery.conftest import news
+from tests.discord.harness import BotRunner
+from tests.fakediscord import FakeDiscord
 
 
 @asynccontextmanager
@@ -196,3 +199,57 @@ async def test_one_run_sends_every_due_alert_with_no_cap_per_run(
     report = await Dispatcher(repo, {"discord": sink}, clock).run_once()
     assert report.sent == 260
     assert per_target(log) == {"channel:10": list(range(130)), "channel:11": list(range(130))}
+
+
+async def test_a_send_longer_than_the_lease_keeps_its_claim_through_the_heartbeat(
+    repo: Repository, clock: Clock
+) -> None:
+    await repo.subscribe(guild_id=1, channel_id=10, now=clock())
+    await queue(repo, clock, range(2))
+    started, gate = asyncio.Event(), asyncio.Event()
+
+    class SlowSink:
+        async def send(self, delivery: PendingDelivery) -> str | None:
+            started.set()
+            await gate.wait()  # Discord answers late (a long rate-limit wait, a slow network)
+            return None
+
+    async with runners(repo, 2) as (store_a, store_b):
+        a = Dispatcher(store_a, {"discord": SlowSink()}, clock, runner="a")
+        assert await a.step() == 1
+        await asyncio.wait_for(started.wait(), 10)
+        for _ in range(4):  # 80 s in all, far past the 30 s lease
+            clock.advance(seconds=20)
+            await a.step()
+            assert (
+                await store_b.claim_targets(
+                    runner="b", sinks=["discord"], now=clock(), lease=LEASE, limit=5
+                )
+                == []
+            )
+        gate.set()
+        assert (await a.run_once()).sent == 2
+
+
+async def test_two_runners_post_through_discord_once_and_in_order(
+    repo: Repository, clock: Clock, fake_discord: FakeDiscord, bots: BotRunner
+) -> None:
+    guild = fake_discord.add_guild("Policy Watch")
+    channels = [fake_discord.add_channel(guild, f"alerts-{i}") for i in range(3)]
+    for channel in channels:
+        await repo.subscribe(guild_id=guild.id, channel_id=channel.id, now=clock())
+    await queue(repo, clock, range(8))
+    bot = await bots.start()
+    async with runners(repo, 2) as stores:
+        dispatchers = [
+            Dispatcher(store, {"discord": BotSink(bot, store, clock=clock)}, clock)
+            for store in stores
+        ]
+        await asyncio.gather(
+            *(until_drained(d, s) for d, s in zip(dispatchers, stores, strict=True))
+        )
+    for channel in channels:
+        titles = [m.embeds[0]["title"].split(":")[0] for m in fake_discord.messages(channel)]
+        assert titles == [f"Story {n}" for n in range(8)]
+    assert len(fake_discord.requests_to("POST /channels/{channel_id}/messages")) == 24
+    assert fake_discord.deduplicated == []
