@@ -55,6 +55,7 @@ class LeaderLock:
         self._timeout = timeout
         self._conn: AsyncConnection | None = None
         self.shared = engine.dialect.name == "postgresql"
+        self.unreachable = False  # the last round could not reach the database
 
     @property
     def held(self) -> bool:
@@ -66,17 +67,22 @@ class LeaderLock:
         if not self.shared:
             return True
         try:
-            return await asyncio.wait_for(self._hold(), self._timeout)
+            leads = await asyncio.wait_for(self._hold(), self._timeout)
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
             if self._conn is not None:
-                log.warning("scheduler lead lost", extra={"error": f"{type(exc).__name__}: {exc}"})
-            else:
+                log.warning("scheduler lead lost", extra={"error": error})
+            elif not self.unreachable:  # once per outage, not every round
                 log.warning(
-                    "cannot reach the database to take the scheduler lead",
-                    extra={"error": f"{type(exc).__name__}: {exc}"},
+                    "cannot reach the database to take the scheduler lead", extra={"error": error}
                 )
+            self.unreachable = True
             await self._drop()
             return False
+        if self.unreachable:
+            self.unreachable = False
+            log.info("the database answers again: trying for the scheduler lead")
+        return leads
 
     async def _hold(self) -> bool:
         if self._conn is not None:

@@ -232,3 +232,25 @@ def test_runners_split_the_global_budget_by_the_channels_they_deliver_to() -> No
     assert budget_share(claims, "b") == 0.25
     assert budget_share(claims, "idle") == 1 / 3  # ready for its first claims
     assert budget_share({}, "alone") == 1.0
+
+
+async def test_an_unreachable_database_is_one_warning_per_outage_not_one_per_round(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    engine = create_engine(f"postgresql://postgres@127.0.0.1:{port}/pw")
+    try:
+        lock = LeaderLock(engine)
+        with caplog.at_level("WARNING", logger="storage.locks"):
+            assert [await lock.hold() for _ in range(3)] == [False, False, False]
+    finally:
+        await engine.dispose()
+    warnings = [r for r in caplog.records if r.name == "storage.locks"]
+    assert [r.getMessage() for r in warnings] == [
+        "cannot reach the database to take the scheduler lead"
+    ]
+    assert lock.unreachable
