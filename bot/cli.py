@@ -7,20 +7,68 @@ import asyncio
 import json
 import signal
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import __version__
-from bot.app import App, delivery_mode, open_app, open_store, utc_now
-from bot.config import FeedConfig, load_feeds
-from bot.delivery.sinks import ConsoleSink
-from bot.domain.bills import STAGES
 from bot.errors import PledgeWatchError
-from bot.ingest.pipeline import CycleReport, FeedOutcome
-from bot.logs import configure_logging
-from bot.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.app import App
+    from bot.config import FeedConfig
+    from bot.ingest.pipeline import CycleReport, FeedOutcome
+    from bot.settings import Settings
+    from storage.repository import Repository
+
+# The application is imported on first use, not here: `pledgewatch --help`, `--version` and
+# argument errors answer without loading the store, Discord or the feed stack.
+
+
+def utc_now() -> datetime:
+    from bot.app import utc_now as now
+
+    return now()
+
+
+def delivery_mode(settings: Settings) -> str:
+    from bot.app import delivery_mode as mode
+
+    return mode(settings)
+
+
+def open_app(settings: Settings, **options: Any) -> AbstractAsyncContextManager[App]:
+    from bot.app import open_app as opened
+
+    return opened(settings, **options)
+
+
+def open_store(settings: Settings) -> AbstractAsyncContextManager[Repository]:
+    from bot.app import open_store as opened
+
+    return opened(settings)
+
+
+def load_feeds(path: Path) -> list[FeedConfig]:
+    from bot.config import load_feeds as load
+
+    return load(path)
+
+
+class _Stages:
+    """The bill stages for ``--stage``, looked up only when a ``bills`` command parses."""
+
+    def __iter__(self) -> Iterator[str]:
+        from bot.domain.bills import STAGES
+
+        return iter(STAGES)
+
+    def __contains__(self, value: object) -> bool:
+        return value in tuple(self)
 
 if TYPE_CHECKING:
     from bot.status import BillStatusView
@@ -65,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     bills = sub.add_parser("bills", help="tracked laws and bills with their stage")
     bills.add_argument("--json", action="store_true")
     bills.add_argument("--jurisdiction", help="e.g. US-federal, US-WA (a state covers its cities)")
-    bills.add_argument("--stage", choices=STAGES)
+    bills.add_argument(
+        "--stage", choices=_Stages(), metavar="STAGE", help="one of: %(choices)s"
+    )
     bill = sub.add_parser("bill", help="one bill in full, with its history and sources")
     bill.add_argument("id", help="tracked id, or a bill number such as S.4084 or 'SB 6280'")
     bill.add_argument("--json", action="store_true")
@@ -88,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from bot.logs import configure_logging
+    from bot.settings import load_settings
+
     try:
         settings = load_settings()
         configure_logging(settings.pledgewatch_log_level, settings.secret_values())
@@ -151,6 +204,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 async def poll_once(
     settings: Settings, *, feeds_path: Path | None, as_json: bool, out: TextIO = sys.stdout
 ) -> int:
+    from bot.delivery.sinks import ConsoleSink
+
     async with open_app(settings, feeds_path=feeds_path) as app:
         progress = _Progress(len(app.feeds)) if sys.stderr.isatty() else None
         report = await app.poller.poll_all(app.feeds, on_done=progress.update if progress else None)
@@ -242,14 +297,24 @@ def _table(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[str]]) ->
 
 async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
     """Poll and deliver until SIGINT or SIGTERM: as a Discord bot (DISCORD_TOKEN), through an
-    incoming webhook (DISCORD_WEBHOOK_URL alone), or to this console (neither)."""
+    incoming webhook (DISCORD_WEBHOOK_URL alone), or to this console (neither). On SQLite one
+    runner per file; on PostgreSQL any number, one of them leading (feed polling, daily jobs)
+    and all of them delivering."""
+    from bot.app import single_runner
+
+    with single_runner(settings):
+        return await _run(settings, out=out)
+
+
+async def _run(settings: Settings, *, out: TextIO) -> int:
     from contextlib import AsyncExitStack
+    from datetime import timedelta
 
     import aiohttp
 
-    from bot.delivery.sinks import Sink
+    from bot.delivery.sinks import ConsoleSink, Sink
     from bot.delivery.webhook_sink import WebhookSink
-    from bot.scheduling import build_scheduler, schedule_feeds
+    from bot.scheduling import build_scheduler, schedule_leadership
 
     mode = delivery_mode(settings)
     if mode == "discord":
@@ -284,14 +349,26 @@ async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
         out.flush()
         dispatcher = app.dispatcher(sinks)
         scheduler = build_scheduler()
-        scheduled = schedule_feeds(scheduler, app.poller, app.feeds, now=utc_now())
+        leadership = app.leadership(scheduler)
+        every = settings.pledgewatch_leader_every
+        await leadership.check()  # the first round now, so a leader's feeds start at once
+        schedule_leadership(
+            scheduler, leadership, every, now=utc_now() + timedelta(seconds=every)
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         scheduler.start()
         dispatcher.start()
-        out.write(f"Polling {len(scheduled)} feeds. Ctrl+C stops.\n")
+        if leadership.leading:
+            polled = sum(1 for job in scheduler.get_jobs() if job.id.startswith("feed:"))
+            out.write(f"Polling {polled} feeds. Ctrl+C stops.\n")
+        else:
+            out.write(
+                "Another runner polls the feeds; this one delivers, and takes over the polling "
+                "if that runner stops. Ctrl+C stops.\n"
+            )
         out.flush()
         try:
             await stop.wait()
@@ -300,6 +377,7 @@ async def run(settings: Settings, *, out: TextIO = sys.stdout) -> int:
                 loop.remove_signal_handler(sig)
             await dispatcher.stop()
             await scheduler.stop()
+            await leadership.release()
             out.write("Stopped.\n")
     return 0
 

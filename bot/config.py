@@ -96,6 +96,12 @@ def load_feeds(path: Path) -> list[FeedConfig]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read feeds file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}): "
+            "save the feeds file (PLEDGEWATCH_FEEDS) as UTF-8"
+        ) from None
     return parse_feeds(text, source=str(path))
 
 

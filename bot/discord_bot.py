@@ -1,8 +1,9 @@
 """The Discord bot: an AutoShardedBot built with every service injected.
 
 ``setup_hook`` loads one cog per area (a cog that fails stops the start), syncs the slash
-commands only when they changed, and starts the scheduler inside the running loop (the feed
-jobs, digests and pledge deadline reminders) and the outbox dispatcher with the Discord sink.
+commands only when they changed, and starts the scheduler inside the running loop (the
+election round; on the runner that leads, the feed jobs, digests and pledge deadline
+reminders) and the outbox dispatcher with the Discord sink.
 ``close`` stops them. ``DISCORD_API_BASE`` alone redirects it, REST and gateway.
 """
 
@@ -32,13 +33,21 @@ from bot.config import FeedConfig
 from bot.delivery.digest import schedule_digests
 from bot.delivery.discord_sink import BotSink
 from bot.delivery.dispatch import Dispatcher
+from bot.delivery.pacing import BOT_REQUESTS_PER_SECOND, Pacer
 from bot.domain.watchlist import Watchlist
-from bot.errors import ConfigError, PledgeWatchError
+from bot.errors import ConfigError, PledgeWatchError, StorageError
 from bot.exts.errors import PledgeWatchTree
 from bot.ingest.pipeline import Poller
 from bot.reminders import ReminderService
-from bot.scheduling import Scheduler, build_scheduler, schedule_feeds
+from bot.scheduling import (
+    Leadership,
+    Scheduler,
+    build_scheduler,
+    schedule_every,
+    schedule_leadership,
+)
 from bot.settings import Settings
+from storage.locks import claims_by_runner
 from storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -103,6 +112,8 @@ class PledgeWatchBot(commands.AutoShardedBot):
         self.dispatcher: Dispatcher | None = None
         self.sink: BotSink | None = None
         self.synced: bool | None = None  # whether the last start synced the commands
+        self.leadership: Leadership | None = None
+        self.pacer: Pacer | None = None
 
     # --- redirection (DISCORD_API_BASE) ------------------------------------------------
 
@@ -162,7 +173,12 @@ class PledgeWatchBot(commands.AutoShardedBot):
         return True
 
     async def start_background(self) -> None:
-        sink = BotSink(self, self.repo, clock=self.clock)
+        """Every runner dispatches; the leader (the only runner, on SQLite) also polls the
+        feeds and runs the digests and deadline reminders."""
+        from bot.app import leader_jobs
+
+        self.pacer = Pacer(global_rate(self.settings))
+        sink = BotSink(self, self.repo, clock=self.clock, pacer=self.pacer)
         self.sink = sink
         self.dispatcher = Dispatcher(
             self.repo,
@@ -172,21 +188,52 @@ class PledgeWatchBot(commands.AutoShardedBot):
             poll_every=self.settings.pledgewatch_dispatch_every,
             lease=timedelta(seconds=self.settings.pledgewatch_delivery_lease),
         )
+
+        async def elected() -> None:
+            schedule_digests(self.scheduler, self.repo, sink, clock=self.clock)
+            await self.reminders.run_due()  # any the runners missed while none was leading
+            await self.reminders.schedule(self.scheduler)
+
+        async def refresh() -> None:
+            # A pledge confirmed through another runner replans the reminders here.
+            await self.reminders.schedule(self.scheduler)
+
+        self.leadership = leader_jobs(
+            self.scheduler, self.repo, self.poller, self.feeds, elected=elected, refresh=refresh
+        )
+        await self.leadership.check()  # the first round now: a leader's jobs exist at start
         now = real_now()
-        known = {f.id for f in self.feeds}
-        feeds = self.feeds + [f for f in await self.repo.user_feed_configs() if f.id not in known]
-        schedule_feeds(self.scheduler, self.poller, feeds, now=now)
-        schedule_digests(self.scheduler, self.repo, sink, clock=self.clock)
-        await self.reminders.run_due()  # any the process missed while it was down
-        await self.reminders.schedule(self.scheduler)
+        every = self.settings.pledgewatch_leader_every
+        schedule_leadership(
+            self.scheduler, self.leadership, every, now=now + timedelta(seconds=every)
+        )
+        if self.leadership.shared:  # several runners may share the budget
+            schedule_every(self.scheduler, "budget", self.share_budget, every, now=now)
         self.scheduler.start()
         self.dispatcher.start()
-        log.info("scheduler started", extra={"jobs": len(self.scheduler.get_jobs())})
+        log.info(
+            "scheduler started",
+            extra={"jobs": len(self.scheduler.get_jobs()), "leader": self.leadership.leading},
+        )
+
+    async def share_budget(self) -> None:
+        """Pace at this runner's share of the bot's global limit, by the claims it holds."""
+        if self.pacer is None or self.dispatcher is None:
+            return
+        try:
+            claims = await claims_by_runner(self.repo.engine, now=self.clock())
+        except StorageError as exc:  # keep the last share; the next round retries
+            log.warning("could not read the delivery claims", extra={"error": str(exc)})
+            return
+        share = budget_share(claims, self.dispatcher.runner)
+        self.pacer.interval = 1.0 / (BOT_REQUESTS_PER_SECOND * share)
 
     async def close(self) -> None:
         await self.scheduler.stop()  # running jobs finish before anything closes
         if self.dispatcher is not None:
             await self.dispatcher.stop()
+        if self.leadership is not None:
+            await self.leadership.release()
         if self.sink is not None:
             await self.sink.drain()  # a pause notice being posted
         await super().close()
@@ -207,6 +254,26 @@ class PledgeWatchBot(commands.AutoShardedBot):
 
     async def on_message(self, message: discord.Message, /) -> None:
         return None  # slash commands only: no prefix commands to look for
+
+
+def global_rate(settings: Settings) -> float:
+    """This runner's share of the bot's global request budget at start: Discord counts all
+    of a bot's requests together, so runners that split the shards start by splitting the
+    budget the same way (:func:`budget_share` then follows the delivery work)."""
+    count, ids = settings.discord_shard_count, settings.shard_ids
+    if count is None or ids is None:
+        return BOT_REQUESTS_PER_SECOND
+    return BOT_REQUESTS_PER_SECOND * len(ids) / count
+
+
+def budget_share(claims: dict[str, int], runner: str) -> float:
+    """This runner's share of the global budget: its part of the channels being delivered
+    to (every runner may deliver to any channel, so the work, not the shards, decides). One
+    that holds none keeps a newcomer's share, ready for its first claims."""
+    mine, total = claims.get(runner, 0), sum(claims.values())
+    if mine == 0:
+        return 1.0 / (len(claims) + 1)
+    return mine / total
 
 
 # --- command sync state ---------------------------------------------------------------------
@@ -262,7 +329,12 @@ class CommandSyncState:
 
 
 def build_bot(app: App, **options: Any) -> PledgeWatchBot:
-    """The bot over the composition root's resources; ``options`` go to discord.py."""
+    """The bot over the composition root's resources; ``options`` go to discord.py. With
+    DISCORD_SHARD_COUNT (and DISCORD_SHARD_IDS) this runner connects only its shards."""
+    if app.settings.discord_shard_count is not None:
+        options.setdefault("shard_count", app.settings.discord_shard_count)
+        if app.settings.shard_ids is not None:
+            options.setdefault("shard_ids", app.settings.shard_ids)
     return PledgeWatchBot(
         settings=app.settings,
         repo=app.repo,
@@ -305,6 +377,10 @@ async def run_bot(
             await bot.start(token)
         except discord.LoginFailure as exc:
             raise ConfigError(f"Discord refused DISCORD_TOKEN: {exc}") from exc
+        except (aiohttp.ClientConnectionError, OSError, TimeoutError) as exc:
+            base = settings.discord_api_base
+            where = f"DISCORD_API_BASE ({base})" if base else "Discord's API"
+            raise ConfigError(f"{where} is unreachable: {exc}") from None
         finally:
             for sig in signals:
                 loop.remove_signal_handler(sig)

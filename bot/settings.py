@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.errors import ConfigError
 from bot.redaction import hide_userinfo
 
 DEFAULT_DATABASE_URL = "sqlite:///pledgewatch.db"
+_DATABASE_SCHEMES = re.compile(r"^(sqlite|postgresql|postgres)(\+[a-z0-9_]+)?://", re.IGNORECASE)
 
 
 class Settings(BaseSettings):
@@ -21,6 +26,9 @@ class Settings(BaseSettings):
     discord_webhook_url: SecretStr | None = None
     discord_api_base: str | None = None
     discord_guild_id: int | None = None
+    # Sharding across processes: every runner names the same count and its own ids.
+    discord_shard_count: int | None = Field(default=None, gt=0)
+    discord_shard_ids: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     pledgewatch_feeds: Path = Path("feeds.yaml")
     pledgewatch_allow_private_feeds: bool = False
@@ -30,9 +38,56 @@ class Settings(BaseSettings):
     legiscan_api_key: SecretStr | None = None
     # Seconds between the dispatcher's looks for new work in the store (any runner's).
     pledgewatch_dispatch_every: float = Field(default=1.0, gt=0)
+    # Seconds between a runner's tries for the scheduler lead (PostgreSQL), and the leader's
+    # checks that it still holds it: a dead leader is replaced within about this long.
+    pledgewatch_leader_every: float = Field(default=5.0, gt=0)
     # Seconds a runner's claim on a channel lasts unless renewed: a dead runner's channels
     # are taken over after this.
     pledgewatch_delivery_lease: float = Field(default=30.0, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not _DATABASE_SCHEMES.match(value):
+            scheme = value.split("://", 1)[0] if "://" in value else value[:20]
+            raise ValueError(
+                f"unsupported database {scheme!r}: use sqlite:///PATH or postgresql://user@host/db"
+            )
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - parses the port, raising on a bad one
+        except ValueError as exc:
+            raise ValueError(f"cannot parse the URL: {exc}") from None
+        if not value.lower().startswith("sqlite") and not parts.path.strip("/"):
+            raise ValueError("names no database: use postgresql://user@host/db")
+        return value
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shard_ids(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            parse_shard_ids(value)
+            return value.strip()
+        return None
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.discord_shard_ids and self.discord_shard_count is None:
+            raise ValueError(
+                "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total, same on every runner)"
+            )
+        ids = self.shard_ids
+        if ids and self.discord_shard_count is not None and max(ids) >= self.discord_shard_count:
+            raise ValueError(
+                f"DISCORD_SHARD_IDS: shard {max(ids)} is not below DISCORD_SHARD_COUNT "
+                f"{self.discord_shard_count} (ids count from 0)"
+            )
+        return self
+
+    @property
+    def shard_ids(self) -> list[int] | None:
+        """This runner's shards (``"0-1"`` or ``"0,2"``), or None for all of them."""
+        return parse_shard_ids(self.discord_shard_ids) if self.discord_shard_ids else None
 
     def secret(self, name: str) -> str | None:
         """The value of a secret named as in the environment (``CONGRESS_API_KEY``), if set."""
@@ -51,9 +106,53 @@ class Settings(BaseSettings):
         return values
 
 
+def parse_shard_ids(text: str) -> list[int]:
+    """``"0-1"`` -> [0, 1]; ``"0,2,4-5"`` -> [0, 2, 4, 5]."""
+    ids: set[int] = set()
+    for part in text.split(","):
+        bounds = part.strip().split("-")
+        if len(bounds) > 2 or not all(b.strip().isdigit() for b in bounds):
+            raise ValueError(f"{part.strip()!r} is not a shard id or range: use e.g. 0-1 or 0,2")
+        low, high = int(bounds[0]), int(bounds[-1])
+        if high < low:
+            raise ValueError(f"{part.strip()!r}: the range runs backwards")
+        ids.update(range(low, high + 1))
+    return sorted(ids)
+
+
 def load_settings(env_file: Path | None = Path(".env")) -> Settings:
-    """Read settings now (never at import time)."""
-    return Settings(_env_file=env_file)
+    """Read settings now (never at import time). A bad value is a :class:`ConfigError` that
+    names the setting as the operator writes it (``PLEDGEWATCH_DISPATCH_EVERY``)."""
+    try:
+        return Settings(_env_file=env_file)
+    except ValidationError as exc:
+        raise ConfigError(settings_message(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{env_file}: not UTF-8 text (byte {exc.start}): save it as UTF-8"
+        ) from None
+
+
+def settings_message(exc: ValidationError) -> str:
+    """One line per bad setting, each naming its variable and the value's problem."""
+    lines = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        msg = str(error["msg"]).removeprefix("Value error, ")
+        if not loc:  # a rule across settings names them itself
+            lines.append(msg)
+            continue
+        name = loc[0].upper()
+        given = _shown(name, error.get("input"))
+        lines.append(f"{name}: {msg}{given}")
+    return "; ".join(lines)
+
+
+def _shown(name: str, value: Any) -> str:
+    # Secrets and URLs that may carry a password are never echoed.
+    if not isinstance(value, str) or name.endswith(("TOKEN", "KEY", "URL")):
+        return ""
+    return f" (got {value[:40]!r})"
 
 
 def async_database_url(url: str) -> str:

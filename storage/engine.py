@@ -7,13 +7,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.errors import StorageError
+from bot.errors import ConfigError, StorageError
 from bot.settings import async_database_url
+from storage.locks import take_startup_lock_sync
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -21,11 +22,16 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for a plain ``sqlite:///PATH`` or ``postgresql://`` URL."""
     full = async_database_url(url)
-    if full.startswith("sqlite"):
-        engine = create_async_engine(full, connect_args={"timeout": 30})
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_async_engine(full, pool_pre_ping=True)
+    try:
+        if full.startswith("sqlite"):
+            engine = create_async_engine(full, connect_args={"timeout": 30})
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_async_engine(full, pool_pre_ping=True)
+    except (ArgumentError, ValueError, ImportError) as exc:
+        # ArgumentError covers an unknown dialect; ImportError a dialect without its driver.
+        reason = "unsupported database" if isinstance(exc, ImportError) else str(exc)
+        raise ConfigError(f"DATABASE_URL: {reason}: use sqlite:///PATH or postgresql://…") from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -44,14 +50,36 @@ def alembic_config() -> Config:
     return cfg
 
 
+async def check_connection(engine: AsyncEngine) -> None:
+    """Open one connection now, so a database that is missing or unreachable is one clear
+    line naming DATABASE_URL (asyncpg's connect errors are not SQLAlchemy's)."""
+    errors: tuple[type[BaseException], ...] = (SQLAlchemyError, OSError, TimeoutError)
+    if engine.dialect.name == "postgresql":
+        import asyncpg  # type: ignore[import-untyped]
+
+        errors += (asyncpg.PostgresError, asyncpg.InterfaceError)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except errors as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        where = where.replace("+asyncpg", "").replace("+aiosqlite", "")
+        reason = str(getattr(exc, "orig", None) or exc) or type(exc).__name__
+        raise ConfigError(f"DATABASE_URL: cannot open {where}: {reason}") from None
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` on this engine's database."""
+    """Apply migrations up to ``revision`` on this engine's database. On PostgreSQL runners
+    starting at once take turns (an advisory lock for the transaction): the first migrates,
+    the others find the schema current."""
 
     def run(connection: Connection) -> None:
+        take_startup_lock_sync(connection)
         cfg = alembic_config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
+    await check_connection(engine)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(run)

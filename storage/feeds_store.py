@@ -10,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import FeedConfig
 from bot.errors import NotFoundError, StorageError
+from storage.locks import take_startup_lock
 from storage.models import (
     Feed,
 )
 from storage.records import (
     FeedState,
 )
+from storage.sql import insert
 from storage.store_base import (
     REMOVED,
     StoreBase,
@@ -27,15 +29,34 @@ class FeedStore(StoreBase):
     # --- feeds ---------------------------------------------------------------------------
 
     async def sync_feeds(self, feeds: Iterable[FeedConfig]) -> None:
-        """Make the stored file-feeds match ``feeds.yaml``; fetch state is kept."""
+        """Make the stored file-feeds match ``feeds.yaml``; fetch state is kept. Runners that
+        start at once take turns (PostgreSQL), and a new feed is inserted-or-nothing, so a
+        race never ends in a UNIQUE error."""
         feeds = list(feeds)
         async with self._tx() as session:
+            await take_startup_lock(session)
+            known = set((await session.scalars(select(Feed.id))).all())
+            new = [
+                {
+                    "id": cfg.id,
+                    "url": cfg.url,
+                    "kind": cfg.kind,
+                    "format": cfg.format,
+                    "every_seconds": cfg.every.total_seconds(),
+                    "origin": "file",
+                    "consecutive_failures": 0,
+                    "items_seen": 0,
+                }
+                for cfg in feeds
+                if cfg.id not in known
+            ]
+            if new:
+                await session.execute(
+                    insert(session, Feed).values(new).on_conflict_do_nothing(index_elements=["id"])
+                )
             existing = {f.id: f for f in (await session.scalars(select(Feed))).all()}
             for cfg in feeds:
-                row = existing.get(cfg.id)
-                if row is None:
-                    row = Feed(id=cfg.id, origin="file", consecutive_failures=0, items_seen=0)
-                    session.add(row)
+                row = existing[cfg.id]
                 row.url, row.kind, row.format = cfg.url, cfg.kind, cfg.format
                 row.every_seconds = cfg.every.total_seconds()
                 row.requires, row.name = cfg.requires, cfg.name

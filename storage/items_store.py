@@ -180,7 +180,7 @@ class ItemStore(StoreBase):
             if item.bill is not None:  # actions accumulate even when the item is known
                 for draft in await track_bill(
                     session, item.bill, relevant=match.relevant, law_id=entry.law_id,
-                    source=bill_source, now=now,
+                    standing=entry.standing, source=bill_source, now=now,
                 ):  # fmt: skip
                     await queue(draft)
             key = url_key(item.url)

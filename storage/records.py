@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain.bills import Standing
 from bot.domain.pledges import Signal
 from bot.domain.types import BillAction, FeedItem, Match
 
@@ -140,6 +141,8 @@ class IngestEntry:
     match: Match
     signals: tuple[Signal, ...] = ()
     law_id: str | None = None  # the tracked law this item's bill is, if any
+    # Where that law stands in the shipped history: what run-time data is measured against.
+    standing: Standing | None = None
 
 
 @dataclass(frozen=True, slots=True)

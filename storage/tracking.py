@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.alerts import AlertDraft, bill_stage_alert, new_bill_alert
-from bot.domain.bills import derive_stage, ended_congress
+from bot.domain.bills import Standing, derive_stage, ended_congress, with_runtime
 from bot.domain.types import BillAction, BillRecord
 from storage.models import Alert, Bill, BillActionRow
 from storage.records import BillView
@@ -37,12 +37,14 @@ async def track_bill(
     law_id: str | None,
     source: str,
     now: datetime,
+    standing: Standing | None = None,
 ) -> list[AlertDraft]:
     """Store the bill's new actions and re-derive its stage; the alerts a change calls for.
 
     A bill is tracked once it is on the topic (relevant or a tracked law); after that every
     action is kept, whatever the item's classification. A bill of a Congress that has ended
-    raises no alert.
+    raises no alert. A tracked law (``standing`` is where its shipped history puts it) is
+    never a new bill, and moves only when run-time data takes it past that standing.
     """
     row = await session.get(Bill, record.key)
     if row is None and not (relevant or law_id):
@@ -97,7 +99,7 @@ async def track_bill(
             "bill action not recognised; stage left as it was",
             extra={"bill": record.key, "action": unknown.text[:200]},
         )
-    old = row.stage
+    old, old_date = row.stage, row.stage_date
     if result.stage is not None and result.stage != old:
         row.stage, row.stage_date = result.stage, result.date
     row.updated_at = now
@@ -106,12 +108,46 @@ async def track_bill(
         # A bill of a Congress that has ended is history: kept, never announced as new or
         # as moving (its expiry is shown by the status views).
         return []
+    if standing is not None:
+        return await _tracked_law_moved(session, row, summary, standing, old, old_date, now)
     if is_new:
         return [new_bill_alert(summary)]
     if row.stage != old and row.stage is not None:
         summary["earlier_alerts"] = await _earlier_alert_keys(session, record.key)
         return [bill_stage_alert(summary, old, row.stage)]
     return []
+
+
+async def _tracked_law_moved(
+    session: AsyncSession,
+    row: Bill,
+    summary: dict[str, Any],
+    standing: Standing,
+    old: str | None,
+    old_date: date | None,
+    now: datetime,
+) -> list[AlertDraft]:
+    """The stage alert a tracked law's run-time data calls for: only a move of the stage
+    users are shown (the shipped standing, moved on by run-time data), never a replay of
+    steps the shipped history already has."""
+
+    def shown(stage: str | None, when: date | None) -> str | None:
+        return with_runtime(
+            standing,
+            stage,
+            when,
+            None,
+            jurisdiction=row.jurisdiction,
+            session=row.session,
+            key=row.key,
+            today=now.date(),
+        ).stage
+
+    before, after = shown(old, old_date), shown(row.stage, row.stage_date)
+    if after is None or after == before:
+        return []
+    summary["earlier_alerts"] = await _earlier_alert_keys(session, row.key)
+    return [bill_stage_alert(summary, before, after)]
 
 
 async def bill_actions(session: AsyncSession, key: str) -> list[BillAction]:

@@ -86,3 +86,46 @@ async def test_one_job_per_pollable_feed_with_its_interval_jitter_and_limits(tmp
         assert (job.max_instances, job.coalesce) == (1, True)
         assert job.misfire_grace_time > 0
     assert fast.next_run_time < slow.next_run_time  # first polls spread out
+
+
+def test_first_polls_are_two_seconds_apart_while_few_and_fit_the_window_when_many() -> None:
+    from datetime import timedelta
+
+    from bot.scheduling import first_poll_delay
+
+    every = timedelta(minutes=15)
+    assert [first_poll_delay(i, 3, every) for i in range(3)] == [0, 2, 4]
+    many = [first_poll_delay(i, 1000, every) for i in range(1000)]
+    assert many == sorted(many)
+    assert many[-1] < 300  # at most five minutes, whatever the count
+    assert first_poll_delay(99, 100, timedelta(seconds=60)) < 30  # half a short interval
+
+
+async def test_a_thousand_feeds_all_first_poll_within_their_first_interval(tmp_path) -> None:
+    from datetime import timedelta
+
+    from bot.app import open_app
+    from bot.scheduling import schedule_feeds
+    from bot.settings import Settings
+
+    feeds_file = tmp_path / "feeds.yaml"
+    feeds_file.write_text(
+        "feeds:\n"
+        + "".join(
+            f"  - {{id: f{i}, url: 'https://f{i}.example/rss', kind: news, every: "
+            f"{'15m' if i % 2 else '1m'}}}\n"
+            for i in range(1000)
+        )
+    )
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'pw.db'}")
+    async with open_app(settings, feeds_path=feeds_file) as app:
+        scheduler = build_scheduler()
+        now = datetime.now(UTC)
+        assert len(schedule_feeds(scheduler, app.poller, app.feeds, now=now)) == 1000
+        scheduler.start(paused=True)
+        jobs = scheduler.get_jobs()
+        await scheduler.stop()
+    for job in jobs:
+        first = job.next_run_time - now
+        assert first < job.trigger.interval / 2 + timedelta(seconds=1), job.id
+    assert max(job.next_run_time for job in jobs) - now > timedelta(seconds=20)  # spread out

@@ -19,7 +19,7 @@ from typing import Literal
 
 from bot.config import FeedConfig
 from bot.domain.alerts import AlertDraft, news_alert
-from bot.domain.bills import tracked_law_for
+from bot.domain.bills import law_standing, tracked_law_for
 from bot.domain.classify import classify
 from bot.domain.pledges import Signal, pledge_state, signals_for, suggested_status
 from bot.domain.stories import StoryCandidate, find_story
@@ -103,6 +103,7 @@ class Poller:
         self._limit = asyncio.Semaphore(max_concurrent)
         self._secrets = settings.secret_values()
         self._pledges = {p.id: p for p in watchlist.pledges}
+        self._laws = {law.id: law for law in watchlist.laws}
 
     def skip_reason(self, feed: FeedConfig) -> str | None:
         """Why a feed is not polled at all (disabled, or its key is unset), else None."""
@@ -233,7 +234,10 @@ class Poller:
                     }
                 signals = signals_for(match, self._pledges, states)
             law_id = tracked_law_for(item.bill, self._watchlist.laws) if item.bill else None
-            entries.append(IngestEntry(item, match, tuple(signals), law_id))
+            standing = (
+                law_standing(self._laws[law_id], today=now.date()) if law_id else None
+            )
+            entries.append(IngestEntry(item, match, tuple(signals), law_id, standing))
         return entries
 
     def _alert_for(self, story_id: int, item: FeedItem, match: Match) -> AlertDraft:

@@ -244,3 +244,70 @@ async def test_rejecting_changes_nothing_but_is_recorded(repo: Repository) -> No
     assert [s.state for s in await repo.suggestions(state=None)] == ["rejected"]
     with pytest.raises(NotFoundError):
         await repo.decide_suggestion(999, confirm=True, by="x", now=NOW)
+
+
+def tracked_item(guid: str, key: str, identifier: str, jurisdiction: str, session: str,
+                 *actions: tuple[str, str, tuple[str, ...]]) -> FeedItem:
+    record = BillRecord(
+        key=key, jurisdiction=jurisdiction, session=session, identifier=identifier,
+        title=identifier, url=f"https://legislature.example/{key}",
+        actions=tuple(
+            BillAction(date.fromisoformat(d), text, f"https://legislature.example/{key}", codes)
+            for d, text, codes in actions
+        ),
+    )
+    return FeedItem(
+        feed_id="congress", guid=guid, url=record.url, title=record.title, summary="",
+        published=NOW, source_kind="legislative", bill=record,
+    )
+
+
+def tracked_entry(item: FeedItem, law_id: str) -> IngestEntry:
+    from bot.domain.bills import law_standing
+    from bot.domain.watchlist import load_watchlist
+
+    [law] = [law for law in load_watchlist().laws if law.id == law_id]
+    return IngestEntry(item, RELEVANT, law_id=law_id, standing=law_standing(law, today=NOW.date()))
+
+
+async def test_a_tracked_law_first_seen_in_legislative_data_is_not_a_new_bill(
+    repo: Repository,
+) -> None:
+    # Washington's SB 6280 is shipped as enacted: state data replaying its early actions is
+    # neither news of a new bill nor a stage change.
+    item = tracked_item(
+        "g1", "us-wa-2020-sb-6280", "SB 6280", "US-WA", "2020",
+        ("2020-01-14", "First reading, referred to Environment, Energy & Technology.", ()),
+        ("2020-02-14", "Passed the Senate.", ()),
+    )
+    result = await ingest(repo, tracked_entry(item, "wa-sb6280-2020"))
+    assert result.alerts == []
+    [bill] = await repo.bills()
+    assert bill.tracked_id == "wa-sb6280-2020"
+
+
+async def test_a_tracked_law_moving_past_its_shipped_stage_is_one_stage_alert(
+    repo: Repository,
+) -> None:
+    # H.R. 4695 (119th Congress) is shipped as in committee since 2025-07-23.
+    key, law = "us-119-hr-4695", "us-facial-recognition-act-2025"
+    intro = (
+        "2025-07-23",
+        "Referred to the House Committee on the Judiciary.",
+        ("IntroReferral", "H11100"),
+    )
+    first = await ingest(
+        repo, tracked_entry(tracked_item("g1", key, "H.R.4695", "US-federal", "119", intro), law)
+    )
+    assert first.alerts == []  # what the store learned says no more than the shipped stage
+    passed = ("2025-12-01", "Passed/agreed to in House: On passage.", ("Floor", "8000"))
+    later = await ingest(
+        repo,
+        tracked_entry(tracked_item("g2", key, "H.R.4695", "US-federal", "119", intro, passed), law),
+    )
+    [alert] = later.alerts
+    assert alert.kind == "bill_stage"
+    assert (alert.payload["old_stage"], alert.payload["new_stage"]) == (
+        "in_committee",
+        "passed_one_chamber",
+    )
