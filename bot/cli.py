@@ -335,7 +335,8 @@ async def _run(settings: Settings, *, out: TextIO) -> int:
             # Discord's own session: the feed session's SSRF guard is for feed hosts.
             session = await stack.enter_async_context(aiohttp.ClientSession())
             url = settings.secret("DISCORD_WEBHOOK_URL") or ""
-            sinks = {"webhook": WebhookSink(session, url, clock=app.clock, repo=app.repo)}
+            webhook = WebhookSink(session, url, clock=app.clock, repo=app.repo)
+            sinks = {"webhook": webhook}
         else:
             out.write(
                 "Mode: console (no DISCORD_TOKEN or DISCORD_WEBHOOK_URL is set): alerts will "
@@ -349,7 +350,12 @@ async def _run(settings: Settings, *, out: TextIO) -> int:
         out.flush()
         dispatcher = app.dispatcher(sinks)
         scheduler = build_scheduler()
-        leadership = app.leadership(scheduler)
+        elected = None
+        if mode == "webhook":
+            from bot.delivery.digest import webhook_mode
+
+            elected = webhook_mode(settings, app.repo, scheduler, webhook, clock=app.clock, out=out)
+        leadership = app.leadership(scheduler, elected=elected)
         every = settings.pledgewatch_leader_every
         await leadership.check()  # the first round now, so a leader's feeds start at once
         schedule_leadership(

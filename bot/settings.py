@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
 from bot.redaction import hide_userinfo
+
+if TYPE_CHECKING:
+    from bot.domain.alerts import SubscriptionFilter
+    from bot.domain.schedule import DigestSchedule
 
 DEFAULT_DATABASE_URL = "sqlite:///pledgewatch.db"
 _DATABASE_SCHEMES = re.compile(r"^(sqlite|postgresql|postgres)(\+[a-z0-9_]+)?://", re.IGNORECASE)
@@ -44,6 +55,16 @@ class Settings(BaseSettings):
     # Seconds a runner's claim on a channel lasts unless renewed: a dead runner's channels
     # are taken over after this.
     pledgewatch_delivery_lease: float = Field(default=30.0, gt=0)
+    # Webhook mode (no bot): which alerts the webhook posts, comma-separated (empty: all), as
+    # a subscription's filters; and a digest instead of each alert at once.
+    pledgewatch_webhook_kinds: str = ""
+    pledgewatch_webhook_companies: str = ""
+    pledgewatch_webhook_jurisdictions: str = ""
+    pledgewatch_webhook_keywords: str = ""
+    pledgewatch_webhook_digest: str = "off"  # off, daily or weekly
+    pledgewatch_digest_hour: int = Field(default=13, ge=0, le=23)
+    pledgewatch_digest_weekday: str = "monday"
+    pledgewatch_timezone: str = "UTC"  # an IANA name: the webhook digest's clock
 
     @field_validator("database_url")
     @classmethod
@@ -61,6 +82,66 @@ class Settings(BaseSettings):
         if not value.lower().startswith("sqlite") and not parts.path.strip("/"):
             raise ValueError("names no database: use postgresql://user@host/db")
         return value
+
+    @field_validator(
+        "pledgewatch_webhook_kinds",
+        "pledgewatch_webhook_companies",
+        "pledgewatch_webhook_jurisdictions",
+        "pledgewatch_webhook_keywords",
+    )
+    @classmethod
+    def _webhook_filter(cls, value: str, info: ValidationInfo) -> str:
+        from bot.webhook_policy import webhook_filter
+
+        webhook_filter(**{str(info.field_name).removeprefix("pledgewatch_webhook_"): value})
+        return value
+
+    @field_validator("pledgewatch_webhook_digest")
+    @classmethod
+    def _webhook_digest(cls, value: str) -> str:
+        from bot.webhook_policy import DIGESTS
+
+        if value.strip().lower() not in DIGESTS:
+            raise ValueError("use off, daily or weekly")
+        return value.strip().lower()
+
+    @field_validator("pledgewatch_digest_weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        from bot.webhook_policy import weekday
+
+        weekday(value)
+        return value
+
+    @field_validator("pledgewatch_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from bot.domain.schedule import ScheduleError, zone
+
+        try:
+            zone(value.strip())
+        except ScheduleError as exc:
+            raise ValueError(str(exc)) from None
+        return value.strip()
+
+    def webhook_policy(self) -> tuple[SubscriptionFilter | None, DigestSchedule | None]:
+        """Webhook mode's filter (None: everything) and digest schedule (None: at once)."""
+        from bot.webhook_policy import webhook_filter, webhook_schedule
+
+        return (
+            webhook_filter(
+                kinds=self.pledgewatch_webhook_kinds,
+                companies=self.pledgewatch_webhook_companies,
+                jurisdictions=self.pledgewatch_webhook_jurisdictions,
+                keywords=self.pledgewatch_webhook_keywords,
+            ),
+            webhook_schedule(
+                self.pledgewatch_webhook_digest,
+                hour=self.pledgewatch_digest_hour,
+                weekday_name=self.pledgewatch_digest_weekday,
+                timezone=self.pledgewatch_timezone,
+            ),
+        )
 
     @field_validator("discord_shard_ids")
     @classmethod

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TextIO
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -36,6 +37,10 @@ from bot.domain.schedule import (
 from bot.errors import DeliveryError
 from storage.records import SubscriptionView
 from storage.repository import DIGEST_MODE, Repository
+
+if TYPE_CHECKING:
+    from bot.domain.alerts import SubscriptionFilter
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +173,46 @@ async def send_webhook_digest(
     return DigestReport(sent=1, alerts=len(waiting))
 
 
+def webhook_mode(
+    settings: Settings,
+    repo: Repository,
+    scheduler: BaseScheduler,
+    sink: WebhookSink,
+    *,
+    clock: Callable[[], datetime],
+    out: TextIO,
+) -> Callable[[], Awaitable[None]]:
+    """Apply the operator's webhook filters to this runner's store, say what they are, and
+    return the leader's part: the webhook digest job, when one is set."""
+    flt, schedule = settings.webhook_policy()
+    repo.configure_webhook(flt, digest=schedule is not None)
+    if flt is not None:
+        out.write(f"Webhook filters: {describe_filter(flt)}.\n")
+    if schedule is not None:
+        out.write(f"Webhook digest: {schedule.describe()}; nothing new posts nothing.\n")
+
+    async def elected() -> None:
+        if schedule is not None:
+            schedule_webhook_digest(scheduler, repo, sink, schedule, clock=clock)
+
+    return elected
+
+
+def describe_filter(flt: SubscriptionFilter) -> str:
+    parts = [
+        f"{name} {', '.join(values)}"
+        for name, values in (
+            ("kinds", flt.kinds),
+            ("companies", flt.companies),
+            ("places", flt.jurisdictions),
+        )
+        if values
+    ]
+    if flt.keywords:
+        parts.append(f"keywords {flt.keywords.describe()}")
+    return "; ".join(parts)
+
+
 def schedule_webhook_digest(
     scheduler: BaseScheduler,
     repo: Repository,
@@ -183,7 +228,7 @@ def schedule_webhook_digest(
     scheduler.add_job(
         run,
         IntervalTrigger(seconds=every.total_seconds()),
-        id="webhook-digest",
+        id="digest:webhook",  # a leader's job (bot.scheduling.LEADER_JOBS)
         name="webhook digest",
         replace_existing=True,
     )

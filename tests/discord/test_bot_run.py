@@ -96,3 +96,38 @@ async def test_run_with_only_a_webhook_delivers_through_it(
     assert posted.webhook_id == hook.id
     assert "Example feed" in str(posted.embeds)
     assert out.getvalue().startswith("Mode: incoming webhook (DISCORD_WEBHOOK_URL is set")
+
+
+async def test_run_with_a_webhook_applies_the_operators_filters_and_digest(
+    fake_discord: FakeDiscord, tmp_path: Path
+):
+    guild = fake_discord.add_guild("Policy Watch")
+    channel = fake_discord.add_channel(guild, "alerts")
+    hook = fake_discord.create_webhook(channel)
+    (tmp_path / "feeds.yaml").write_text(EMPTY_FEEDS, encoding="utf-8")
+    settings = make_settings(
+        tmp_path,
+        fake_discord,
+        discord_token=None,
+        discord_webhook_url=hook.url,
+        pledgewatch_webhook_kinds="news, feed_health",
+        pledgewatch_webhook_companies="amazon",
+        pledgewatch_webhook_digest="weekly",
+        pledgewatch_digest_hour=8,
+        pledgewatch_digest_weekday="friday",
+        pledgewatch_timezone="America/Chicago",
+    )
+    out = io.StringIO()
+
+    task = asyncio.create_task(run(settings, out=out))
+    text = ""
+    for _ in range(200):  # until it says it is running
+        text = out.getvalue()
+        if "Ctrl+C stops." in text:
+            break
+        await asyncio.sleep(0.02)
+    code = await stop_with_sigterm(task)
+
+    assert code == 0
+    assert "Webhook filters: kinds news, feed_health; companies amazon.\n" in text
+    assert "Webhook digest: weekly, Fridays at 08:00 America/Chicago;" in text
