@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from bot.domain.follows import bill_key_parts, compact_bill_number
-from storage.models import Bill, Feed, Follow, Item
+from storage.models import Bill, Delivery, Feed, Follow, Item
 from storage.records import BillView, FollowView, SeenBill
 from storage.sql import insert
 from storage.store_base import StoreBase
@@ -73,6 +73,23 @@ class FollowStore(StoreBase):
             if channel_id is not None:
                 stmt = stmt.where(Follow.channel_id == channel_id)
             return [follow_view(row) for row in (await session.scalars(stmt)).all()]
+
+    async def drop_lost_channel(self, channel_id: int, *, reason: str) -> int:
+        """A channel that only followed things is gone or closed to the bot: its follows end
+        and its waiting alerts are failed, so nothing more is tried there. Returns how many
+        follows ended."""
+        async with self._tx() as session:
+            result = await session.execute(delete(Follow).where(Follow.channel_id == channel_id))
+            await session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.target == f"channel:{channel_id}",
+                    Delivery.subscription_id.is_(None),
+                    Delivery.state == "pending",
+                )
+                .values(state="failed", last_error=reason[:1000])
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def seen_bill(self, number: str) -> SeenBill | None:
         """The latest bill a legislative source reported under this number (any spelling:

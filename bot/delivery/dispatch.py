@@ -293,6 +293,17 @@ class Dispatcher:
                     tally.paused += 1
                     if self._on_paused is not None:
                         self._on_paused(delivery, str(exc))
+            elif exc.target_lost and delivery.target.startswith("channel:"):
+                # A channel that only follows things has no subscription to pause: its
+                # follows end, so a lost channel costs one request, not one per retry.
+                ended = await self._repo.drop_lost_channel(
+                    int(delivery.target.partition(":")[2]), reason=str(exc)
+                )
+                log.warning(
+                    "a following channel is lost; its follows ended",
+                    extra={"target": delivery.target, "follows": ended, "error": str(exc)},
+                )
+                tally.failed += 1
             elif exc.permanent:
                 # This one message can never go; the ones after it still can.
                 await self._repo.mark_undeliverable(delivery.id, error=str(exc))

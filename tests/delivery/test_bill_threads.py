@@ -98,3 +98,26 @@ async def test_a_forum_gets_a_post_per_bill_with_its_stages_as_replies(world: Wo
     assert bill_post[0].id == posts[0].id
     assert len(world.fake.messages(posts[1])) == 1
     assert world.fake.messages(forum) == []
+
+
+async def test_a_lost_channel_that_only_follows_costs_one_request_and_ends_its_follows(
+    world: World,
+):
+    await world.store.follow(
+        guild_id=world.guild.id,
+        channel_id=world.alerts.id,
+        kind="bill",
+        target="us-119-s-681",
+        label="S.681",
+        source_url=None,
+        now=world.fake.clock(),
+    )
+    await world.queue(bill("us-119-s-681", "new_bill", "introduced"))
+    await world.queue(bill("us-119-s-681", "bill_stage", "reported"))
+    world.fake.delete_channel(world.alerts)
+    await world.drain(world.dispatcher(world.sink()))
+
+    assert world.fake.count_status(404) == 1
+    assert await world.store.follows(channel_id=world.alerts.id) == []
+    await world.queue(bill("us-119-s-681", "bill_stage", "passed_one_chamber"))
+    assert await world.store.pending_deliveries(now=None) == []
