@@ -221,7 +221,10 @@ class BotSink:
         gone or closed to us is left alone; a transient failure raises for a later retry."""
         if delivery.message_id is None:
             return
-        channel = self._client.get_partial_messageable(channel_id_of(delivery.target))
+        where = channel_id_of(delivery.target)
+        if self._threads.is_forum(where):  # a forum post's message lives in the post itself
+            where = int(delivery.message_id)
+        channel = self._client.get_partial_messageable(where)
         parts = render_message(delivery.alert, mention_role_id=delivery.mention_role_id)
         await self._pacer.turn()
         try:

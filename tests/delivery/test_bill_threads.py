@@ -4,7 +4,10 @@ alert); a thread that cannot be opened costs nothing but the thread."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.domain.alerts import AlertDraft
+from storage.records import PendingDelivery
 from tests.delivery.conftest import World, news
 from tests.fakediscord.models import GUILD_FORUM
 
@@ -121,3 +124,24 @@ async def test_a_lost_channel_that_only_follows_costs_one_request_and_ends_its_f
     assert await world.store.follows(channel_id=world.alerts.id) == []
     await world.queue(bill("us-119-s-681", "bill_stage", "passed_one_chamber"))
     assert await world.store.pending_deliveries(now=None) == []
+
+
+async def test_a_forum_posts_alert_is_edited_in_its_post(world: World):
+    forum = world.fake.add_channel(world.guild, "bills", type=GUILD_FORUM)
+    grant_threads(world, forum)
+    await world.subscribe(forum)
+    await world.queue(news(1))
+    sink = world.sink()
+    await world.drain(world.dispatcher(sink))
+    [(alert, message_id)] = await world.store.sent_messages(f"channel:{forum.id}", ["story:1"])
+    [post] = world.fake.threads_of(forum)
+    changed = replace(alert, payload={**alert.payload, "title": "Story 1, now from two outlets"})
+    delivery = PendingDelivery(
+        1, f"channel:{forum.id}", None, 1, "n", message_id, changed, alert.created_at
+    )
+
+    await sink.edit(delivery)
+
+    [message] = world.fake.messages(post)
+    assert message.edits == 1
+    assert "now from two outlets" in str(message.embeds[0])
