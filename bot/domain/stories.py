@@ -84,6 +84,9 @@ class StoryCandidate:
     key: StoryKey
 
 
+# Bounded caches: an item's URL and title are read several times while it is filed (its
+# candidates, the choice, its own record), and a syndicated copy repeats them.
+@functools.lru_cache(maxsize=8192)
 def canonical_url(url: str) -> str:
     """A URL for equality: lower-case host without ``www.``, no tracking query, fragment,
     trailing slash, or AMP path."""
@@ -107,6 +110,7 @@ def _stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=8192)
 def title_fingerprint(title: str) -> str:
     """The title's content words, normalized and sorted: equal for re-worded copies."""
     text = _OUTLET_SUFFIX.sub("", title.strip())
@@ -150,27 +154,31 @@ def candidate_for(story_id: str, item: FeedItem, match: Match) -> StoryCandidate
     )
 
 
+def _share(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    # The tuples hold a handful of names: scanning beats building two sets per comparison.
+    return any(x in b for x in a)
+
+
 def _conflict(a: StoryKey, b: StoryKey) -> bool:
     """Whether the structured fields say these are different events."""
     if a.event != "none" and b.event != "none" and a.event != b.event:
         return True
-    if a.bill_ids and b.bill_ids and not set(a.bill_ids) & set(b.bill_ids):
+    if a.bill_ids and b.bill_ids and not _share(a.bill_ids, b.bill_ids):
         return True
-    if a.companies and b.companies and not set(a.companies) & set(b.companies):
+    if a.companies and b.companies and not _share(a.companies, b.companies):
         return True
-    places_a, places_b = set(a.jurisdictions), set(b.jurisdictions)
-    return bool(places_a and places_b and not places_a & places_b)
+    places_a, places_b = a.jurisdictions, b.jurisdictions
+    return bool(places_a and places_b and not _share(places_a, places_b))
 
 
 def _agree(a: StoryKey, b: StoryKey) -> bool:
     """Whether the structured fields positively point at one event."""
     same_event = a.event == b.event and a.event != "none"
-    shared = bool(
-        set(a.bill_ids) & set(b.bill_ids)
-        or set(a.companies) & set(b.companies)
-        or set(a.jurisdictions) & set(b.jurisdictions)
+    return same_event and (
+        _share(a.bill_ids, b.bill_ids)
+        or _share(a.companies, b.companies)
+        or _share(a.jurisdictions, b.jurisdictions)
     )
-    return same_event and shared
 
 
 def _known(when: datetime) -> bool:
@@ -187,14 +195,15 @@ def find_story(
     """The id of the story ``item`` belongs to among ``recent``, or None for a new story."""
     url = canonical_url(item.url)
     key = story_key(item, match)
+    item_dated = _known(item.published)
     best: tuple[float, str] | None = None
     for cand in recent:
         if url and cand.url == url:
             return cand.story_id
-        if _conflict(key, cand.key):
-            continue
-        dated = _known(item.published) and _known(cand.published)
+        dated = item_dated and _known(cand.published)
         if dated and abs(item.published - cand.published) > window:
+            continue
+        if _conflict(key, cand.key):
             continue
         alike = title_similarity(key.fingerprint, cand.key.fingerprint)
         agree = _agree(key, cand.key)
@@ -203,7 +212,7 @@ def find_story(
         else:
             needed = _ALIKE_UNDATED_WITH_AGREEMENT if agree else _ALIKE_UNDATED
         # Shared bill ids and the same event within the window: one event whatever the titles.
-        if agree and dated and set(key.bill_ids) & set(cand.key.bill_ids):
+        if agree and dated and _share(key.bill_ids, cand.key.bill_ids):
             alike = max(alike, needed)
         if alike >= needed and (best is None or alike > best[0]):
             best = (alike, cand.story_id)
