@@ -196,6 +196,7 @@ def find_story(
     url = canonical_url(item.url)
     key = story_key(item, match)
     item_dated = _known(item.published)
+    words = _words(key.fingerprint)
     best: tuple[float, str] | None = None
     for cand in recent:
         if url and cand.url == url:
@@ -203,16 +204,19 @@ def find_story(
         dated = item_dated and _known(cand.published)
         if dated and abs(item.published - cand.published) > window:
             continue
-        if _conflict(key, cand.key):
+        other = cand.key
+        if _conflict(key, other):
             continue
-        alike = title_similarity(key.fingerprint, cand.key.fingerprint)
-        agree = _agree(key, cand.key)
+        theirs = _words(other.fingerprint)  # title_similarity, with the item's words split once
+        shared = len(words & theirs)
+        alike = shared / (len(words) + len(theirs) - shared) if words and theirs else 0.0
+        agree = _agree(key, other)
         if dated:
             needed = _ALIKE_WITH_AGREEMENT if agree else _ALIKE
         else:
             needed = _ALIKE_UNDATED_WITH_AGREEMENT if agree else _ALIKE_UNDATED
         # Shared bill ids and the same event within the window: one event whatever the titles.
-        if agree and dated and _share(key.bill_ids, cand.key.bill_ids):
+        if agree and dated and _share(key.bill_ids, other.bill_ids):
             alike = max(alike, needed)
         if alike >= needed and (best is None or alike > best[0]):
             best = (alike, cand.story_id)
