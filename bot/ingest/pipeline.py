@@ -127,7 +127,12 @@ class Poller:
         feeds: Sequence[FeedConfig],
         *,
         on_done: Callable[[FeedOutcome], Awaitable[None] | None] | None = None,
+        keep_items: bool = True,
     ) -> CycleReport:
+        """Poll ``feeds`` concurrently; ``on_done`` sees each outcome as its feed finishes.
+        With ``keep_items`` False the report keeps each feed's status and counts but not its
+        new items and alerts (``on_done`` had them), so a large cycle holds no more than
+        its feeds in flight."""
         cycle = Cycle(await self._repo.feed_states())  # one read, not one per feed
 
         async def one(feed: FeedConfig) -> FeedOutcome:
@@ -136,6 +141,8 @@ class Poller:
                 result = on_done(outcome)
                 if result is not None:
                     await result
+            if not keep_items:
+                outcome = replace(outcome, new_items=[], alerts=[])
             return outcome
 
         outcomes = await asyncio.gather(*(one(feed) for feed in feeds))

@@ -361,3 +361,22 @@ async def test_a_cycle_of_304s_records_every_feed_and_a_failing_one_recovers(
     assert {k: s.last_attempt_at for k, s in states.items()} == {"a": third, "b": third}
     assert {k: s.etag for k, s in states.items()} == etags  # a 304 keeps the validators
     assert (states["b"].consecutive_failures, states["b"].next_attempt_at) == (0, None)
+
+
+async def test_a_streamed_cycle_hands_each_feeds_items_over_and_keeps_only_counts(
+    feeds: Feeds, settings: Settings
+) -> None:
+    write_feeds(
+        settings.pledgewatch_feeds,
+        ("news", feeds.serve_fixture("news.xml", "google_news.xml"), "news", "rss"),
+    )
+    handed: list[str] = []
+    async with open_app(settings) as app:
+        report = await app.poller.poll_all(
+            app.feeds, on_done=lambda o: handed.extend(i.url for i in o.new_items), keep_items=False
+        )
+        stored = await app.repo.count("items")
+    assert [o.status for o in report.outcomes] == ["new"]
+    assert len(handed) == stored > 0
+    assert report.new_items == []
+    assert report.alerts == []
