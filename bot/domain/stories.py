@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.domain.types import FeedItem, Match
@@ -285,16 +286,19 @@ class StoryIndex:
         self._by_word: dict[str, list[int]] = {}
         self._by_agreement: dict[tuple[str, str, str], list[int]] = {}
         self._last_seen: dict[str, datetime] = {}
+        self._pool: dict[Any, Any] = {}  # see _compact
 
     def __len__(self) -> int:
         return self._count
 
     def add(self, candidate: StoryCandidate, *, seen: datetime) -> None:
         """File a source under its story; ``seen`` is when the story last gained one."""
+        candidate = self._compact(candidate)
         position = self._count
         self._count += 1
+        entry = (position, candidate)
         if candidate.url:
-            self._by_url.setdefault(candidate.url, []).append((position, candidate))
+            self._by_url.setdefault(candidate.url, []).append(entry)
         group_key = (candidate.story_id, candidate.key, _known(candidate.published))
         group = self._group_of.get(group_key)
         if group is None:
@@ -304,8 +308,28 @@ class StoryIndex:
                 self._by_word.setdefault(word, []).append(group)
             for agreement in _agreement_keys(candidate.key):
                 self._by_agreement.setdefault(agreement, []).append(group)
-        self._groups[group].append((position, candidate))
+        self._groups[group].append(entry)
         self.touch(candidate.story_id, seen)
+
+    def _compact(self, candidate: StoryCandidate) -> StoryCandidate:
+        # Sources of one story share its id, syndicated copies their whole key, and most
+        # keys a few names: one object each, not one per source (the index's memory).
+        pool = self._pool
+        key = pool.get(candidate.key)
+        if key is None:
+            old = candidate.key
+            key = StoryKey(
+                event=pool.setdefault(old.event, old.event),
+                bill_ids=pool.setdefault(old.bill_ids, old.bill_ids),
+                companies=pool.setdefault(old.companies, old.companies),
+                jurisdictions=pool.setdefault(old.jurisdictions, old.jurisdictions),
+                fingerprint=old.fingerprint,
+            )
+            pool[key] = key
+        story_id = pool.setdefault(candidate.story_id, candidate.story_id)
+        if key is candidate.key and story_id is candidate.story_id:
+            return candidate
+        return StoryCandidate(story_id, candidate.url, candidate.published, key)
 
     def touch(self, story_id: str, seen: datetime) -> None:
         known = self._last_seen.get(story_id)
