@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.config import FeedConfig
     from bot.ingest.pipeline import CycleReport, FeedOutcome
     from bot.settings import Settings
+    from storage.records import NewItem
     from storage.repository import Repository
 
 # The application is imported on first use, not here: `pledgewatch --help`, `--version` and
@@ -208,11 +209,17 @@ async def poll_once(
 
     async with open_app(settings, feeds_path=feeds_path) as app:
         progress = _Progress(len(app.feeds)) if sys.stderr.isatty() else None
-        report = await app.poller.poll_all(app.feeds, on_done=progress.update if progress else None)
+
+        def done(outcome: FeedOutcome) -> None:
+            if as_json:  # streamed: each feed's lines as it finishes, nothing kept for later
+                _print_json_items(outcome.new_items, out)
+            if progress:
+                progress.update(outcome)
+
+        report = await app.poller.poll_all(app.feeds, on_done=done, keep_items=not as_json)
         if progress:
             progress.finish()
         if as_json:
-            _print_json_items(report, out)
             _print_failures(report, sys.stderr)
             return 0
         _print_summary(app, report, out)
@@ -239,8 +246,8 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _print_json_items(report: CycleReport, out: TextIO) -> None:
-    for item in report.new_items:
+def _print_json_items(items: Iterable[NewItem], out: TextIO) -> None:
+    for item in items:
         record = {
             "feed": item.feed_id,
             "guid": item.guid,

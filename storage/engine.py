@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -16,7 +16,13 @@ from bot.errors import ConfigError, StorageError
 from bot.settings import async_database_url
 from storage.locks import take_startup_lock_sync
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+# A migration file's own id and the one(s) it follows, as alembic reads them.
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=]*=(.*)$", re.MULTILINE)
+_QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -45,6 +51,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
@@ -68,18 +76,46 @@ async def check_connection(engine: AsyncEngine) -> None:
         raise ConfigError(f"DATABASE_URL: cannot open {where}: {reason}") from None
 
 
+@cache
+def head_revisions() -> frozenset[str]:
+    """The newest migration(s), read from the files as text: no alembic import for it."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (revisions if name == "revision" else parents).update(_QUOTED.findall(value))
+    return frozenset(revisions - parents)
+
+
+async def stored_revisions(engine: AsyncEngine) -> frozenset[str]:
+    """The revision(s) the database says it is at; empty when it has none yet."""
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(text("SELECT version_num FROM alembic_version"))
+            return frozenset(str(row[0]) for row in rows)
+    except SQLAlchemyError:
+        return frozenset()  # no version table: a new database
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Apply migrations up to ``revision`` on this engine's database. On PostgreSQL runners
     starting at once take turns (an advisory lock for the transaction): the first migrates,
-    the others find the schema current."""
+    the others find the schema current.
+
+    A database already at head costs one query: alembic (a quarter of a second to import
+    and load its scripts) is loaded only when there is something to apply."""
 
     def run(connection: Connection) -> None:
+        from alembic import command
+
         take_startup_lock_sync(connection)
         cfg = alembic_config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
     await check_connection(engine)
+    if revision == "head" and await stored_revisions(engine) == head_revisions():
+        return
     try:
         async with engine.begin() as connection:
             await connection.run_sync(run)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import FeedConfig
 from bot.errors import NotFoundError, StorageError
 from storage.locks import take_startup_lock
 from storage.models import (
+    Base,
     Feed,
 )
 from storage.records import (
@@ -138,16 +139,36 @@ class FeedStore(StoreBase):
         not_modified: bool = False,
     ) -> bool:
         """Record a good fetch; returns True when the feed had been failing (recovered)."""
+        values: dict[str, object] = {
+            "last_attempt_at": at,
+            "last_success_at": at,
+            "consecutive_failures": 0,
+            "next_attempt_at": None,
+            "backoff_reason": None,
+        }
+        if not not_modified:
+            values.update(etag=etag, last_modified=last_modified)
+        table = Base.metadata.tables["feeds"]
+        mark = update(table).values(values).returning(table.c.id)
         async with self._tx() as session:
-            row = await self._feed(session, feed_id)
-            recovered = row.consecutive_failures > 0
-            row.last_attempt_at = row.last_success_at = at
-            if not not_modified:
-                row.etag, row.last_modified = etag, last_modified
-            row.consecutive_failures = 0
-            row.next_attempt_at = None
-            row.backoff_reason = None
-            return recovered
+            # One statement for a feed that was fine (every poll but a recovery's).
+            healthy = mark.where(table.c.id == feed_id, table.c.consecutive_failures == 0)
+            if (await session.execute(healthy)).first() is not None:
+                return False
+            if (await session.execute(mark.where(table.c.id == feed_id))).first() is None:
+                raise NotFoundError(f"no feed with id {feed_id!r}")
+            return True
+
+    async def record_not_modified(self, marks: Sequence[tuple[str, datetime]]) -> None:
+        """Record many healthy feeds' 304s at once: (feed id, when), one statement."""
+        table = Base.metadata.tables["feeds"]
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("feed"))
+            .values(last_attempt_at=bindparam("at"), last_success_at=bindparam("at"))
+        )
+        async with self._tx() as session:
+            await session.execute(stmt, [{"feed": feed, "at": at} for feed, at in marks])
 
     async def record_fetch_failure(
         self, feed_id: str, *, at: datetime, error: str, next_attempt_at: datetime

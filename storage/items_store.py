@@ -46,6 +46,7 @@ from storage.store_base import (
     AlertMaker,
     StoreBase,
     StoryChooser,
+    SubscriptionCache,
     url_key,
 )
 from storage.tracking import track_bill
@@ -164,9 +165,12 @@ class ItemStore(StoreBase):
         alerts: list[AlertView] = []
         duplicates = 0
         since = now - window
+        subscriptions = SubscriptionCache()  # read by the first alert, if any, for them all
 
         async def queue(draft: AlertDraft) -> None:
-            alert = await self.queue_alert(draft, now=now, sinks=sinks, session=session)
+            alert = await self.queue_alert(
+                draft, now=now, sinks=sinks, session=session, subscriptions=subscriptions
+            )
             if alert is not None:
                 alerts.append(alert)
 

@@ -7,6 +7,7 @@ import hashlib
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
@@ -60,6 +61,13 @@ def nonce_for(alert_key: str, target: str) -> str:
     return hashlib.sha256(f"{alert_key}|{target}".encode()).hexdigest()[:25]
 
 
+@dataclass(slots=True)
+class SubscriptionCache:
+    """The subscriptions as one transaction read them, once."""
+
+    rows: Sequence[Subscription] | None = None
+
+
 class StoreBase:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -87,8 +95,11 @@ class StoreBase:
         now: datetime,
         sinks: Sequence[str],
         session: AsyncSession | None = None,
+        subscriptions: SubscriptionCache | None = None,
     ) -> AlertView | None:
-        """Store an alert and its deliveries; None when this alert key already exists."""
+        """Store an alert and its deliveries; None when this alert key already exists.
+        ``subscriptions`` keeps the subscriptions read by the first alert of a transaction
+        for the next ones (an ingest queues many)."""
         if session is None:
             async with self._tx() as own:
                 return await self.queue_alert(draft, now=now, sinks=sinks, session=own)
@@ -119,7 +130,11 @@ class StoreBase:
         ]
         digest: set[int] = set()
         if "discord" in sinks:
-            subs = (await session.scalars(select(Subscription))).all()
+            if subscriptions is None:
+                subscriptions = SubscriptionCache()
+            if subscriptions.rows is None:
+                subscriptions.rows = (await session.scalars(select(Subscription))).all()
+            subs = subscriptions.rows
             digest = {sub.id for sub in subs if sub.mode == DIGEST_MODE}
             targets += [
                 (f"channel:{sub.channel_id}", sub.id)

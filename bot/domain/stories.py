@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.domain.types import FeedItem, Match
@@ -84,6 +85,9 @@ class StoryCandidate:
     key: StoryKey
 
 
+# Bounded caches: an item's URL and title are read several times while it is filed (its
+# candidates, the choice, its own record), and a syndicated copy repeats them.
+@functools.lru_cache(maxsize=8192)
 def canonical_url(url: str) -> str:
     """A URL for equality: lower-case host without ``www.``, no tracking query, fragment,
     trailing slash, or AMP path."""
@@ -107,6 +111,7 @@ def _stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=8192)
 def title_fingerprint(title: str) -> str:
     """The title's content words, normalized and sorted: equal for re-worded copies."""
     text = _OUTLET_SUFFIX.sub("", title.strip())
@@ -150,27 +155,31 @@ def candidate_for(story_id: str, item: FeedItem, match: Match) -> StoryCandidate
     )
 
 
+def _share(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    # The tuples hold a handful of names: scanning beats building two sets per comparison.
+    return any(x in b for x in a)
+
+
 def _conflict(a: StoryKey, b: StoryKey) -> bool:
     """Whether the structured fields say these are different events."""
     if a.event != "none" and b.event != "none" and a.event != b.event:
         return True
-    if a.bill_ids and b.bill_ids and not set(a.bill_ids) & set(b.bill_ids):
+    if a.bill_ids and b.bill_ids and not _share(a.bill_ids, b.bill_ids):
         return True
-    if a.companies and b.companies and not set(a.companies) & set(b.companies):
+    if a.companies and b.companies and not _share(a.companies, b.companies):
         return True
-    places_a, places_b = set(a.jurisdictions), set(b.jurisdictions)
-    return bool(places_a and places_b and not places_a & places_b)
+    places_a, places_b = a.jurisdictions, b.jurisdictions
+    return bool(places_a and places_b and not _share(places_a, places_b))
 
 
 def _agree(a: StoryKey, b: StoryKey) -> bool:
     """Whether the structured fields positively point at one event."""
     same_event = a.event == b.event and a.event != "none"
-    shared = bool(
-        set(a.bill_ids) & set(b.bill_ids)
-        or set(a.companies) & set(b.companies)
-        or set(a.jurisdictions) & set(b.jurisdictions)
+    return same_event and (
+        _share(a.bill_ids, b.bill_ids)
+        or _share(a.companies, b.companies)
+        or _share(a.jurisdictions, b.jurisdictions)
     )
-    return same_event and shared
 
 
 def _known(when: datetime) -> bool:
@@ -187,23 +196,28 @@ def find_story(
     """The id of the story ``item`` belongs to among ``recent``, or None for a new story."""
     url = canonical_url(item.url)
     key = story_key(item, match)
+    item_dated = _known(item.published)
+    words = _words(key.fingerprint)
     best: tuple[float, str] | None = None
     for cand in recent:
         if url and cand.url == url:
             return cand.story_id
-        if _conflict(key, cand.key):
-            continue
-        dated = _known(item.published) and _known(cand.published)
+        dated = item_dated and _known(cand.published)
         if dated and abs(item.published - cand.published) > window:
             continue
-        alike = title_similarity(key.fingerprint, cand.key.fingerprint)
-        agree = _agree(key, cand.key)
+        other = cand.key
+        if _conflict(key, other):
+            continue
+        theirs = _words(other.fingerprint)  # title_similarity, with the item's words split once
+        shared = len(words & theirs)
+        alike = shared / (len(words) + len(theirs) - shared) if words and theirs else 0.0
+        agree = _agree(key, other)
         if dated:
             needed = _ALIKE_WITH_AGREEMENT if agree else _ALIKE
         else:
             needed = _ALIKE_UNDATED_WITH_AGREEMENT if agree else _ALIKE_UNDATED
         # Shared bill ids and the same event within the window: one event whatever the titles.
-        if agree and dated and set(key.bill_ids) & set(cand.key.bill_ids):
+        if agree and dated and _share(key.bill_ids, other.bill_ids):
             alike = max(alike, needed)
         if alike >= needed and (best is None or alike > best[0]):
             best = (alike, cand.story_id)
@@ -272,16 +286,19 @@ class StoryIndex:
         self._by_word: dict[str, list[int]] = {}
         self._by_agreement: dict[tuple[str, str, str], list[int]] = {}
         self._last_seen: dict[str, datetime] = {}
+        self._pool: dict[Any, Any] = {}  # see _compact
 
     def __len__(self) -> int:
         return self._count
 
     def add(self, candidate: StoryCandidate, *, seen: datetime) -> None:
         """File a source under its story; ``seen`` is when the story last gained one."""
+        candidate = self._compact(candidate)
         position = self._count
         self._count += 1
+        entry = (position, candidate)
         if candidate.url:
-            self._by_url.setdefault(candidate.url, []).append((position, candidate))
+            self._by_url.setdefault(candidate.url, []).append(entry)
         group_key = (candidate.story_id, candidate.key, _known(candidate.published))
         group = self._group_of.get(group_key)
         if group is None:
@@ -291,8 +308,28 @@ class StoryIndex:
                 self._by_word.setdefault(word, []).append(group)
             for agreement in _agreement_keys(candidate.key):
                 self._by_agreement.setdefault(agreement, []).append(group)
-        self._groups[group].append((position, candidate))
+        self._groups[group].append(entry)
         self.touch(candidate.story_id, seen)
+
+    def _compact(self, candidate: StoryCandidate) -> StoryCandidate:
+        # Sources of one story share its id, syndicated copies their whole key, and most
+        # keys a few names: one object each, not one per source (the index's memory).
+        pool = self._pool
+        key = pool.get(candidate.key)
+        if key is None:
+            old = candidate.key
+            key = StoryKey(
+                event=pool.setdefault(old.event, old.event),
+                bill_ids=pool.setdefault(old.bill_ids, old.bill_ids),
+                companies=pool.setdefault(old.companies, old.companies),
+                jurisdictions=pool.setdefault(old.jurisdictions, old.jurisdictions),
+                fingerprint=old.fingerprint,
+            )
+            pool[key] = key
+        story_id = pool.setdefault(candidate.story_id, candidate.story_id)
+        if key is candidate.key and story_id is candidate.story_id:
+            return candidate
+        return StoryCandidate(story_id, candidate.url, candidate.published, key)
 
     def touch(self, story_id: str, seen: datetime) -> None:
         known = self._last_seen.get(story_id)

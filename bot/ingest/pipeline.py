@@ -12,7 +12,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -73,6 +73,16 @@ class CycleReport:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
 
 
+@dataclass(slots=True)
+class Cycle:
+    """What the feeds of one cycle share: their stored states, read once, and the times of
+    the healthy feeds that answered 304, written in one statement when the cycle ends (a
+    304 of a healthy feed changes nothing else; losing its time in a crash costs nothing)."""
+
+    states: Mapping[str, FeedState]
+    unchanged: list[tuple[str, datetime]] = field(default_factory=list)
+
+
 def choose_story(item: FeedItem, match: Match, recent: Sequence[StoryCandidate]) -> int | None:
     found = find_story(item, match, recent, window=STORY_WINDOW)
     return int(found) if found is not None else None
@@ -118,24 +128,44 @@ class Poller:
         feeds: Sequence[FeedConfig],
         *,
         on_done: Callable[[FeedOutcome], Awaitable[None] | None] | None = None,
+        keep_items: bool = True,
     ) -> CycleReport:
+        """Poll ``feeds`` concurrently; ``on_done`` sees each outcome as its feed finishes.
+        With ``keep_items`` False the report keeps each feed's status and counts but not its
+        new items and alerts (``on_done`` had them), so a large cycle holds no more than
+        its feeds in flight."""
+        cycle = Cycle(await self._repo.feed_states())  # one read, not one per feed
+
         async def one(feed: FeedConfig) -> FeedOutcome:
-            outcome = await self.poll_feed(feed)
+            outcome = await self.poll_feed(feed, cycle=cycle)
             if on_done is not None:
                 result = on_done(outcome)
                 if result is not None:
                     await result
+            if not keep_items:
+                outcome = replace(outcome, new_items=[], alerts=[])
             return outcome
 
         outcomes = await asyncio.gather(*(one(feed) for feed in feeds))
+        if cycle.unchanged:
+            try:
+                await self._repo.record_not_modified(cycle.unchanged)
+            except StorageError as exc:  # only the 304s' times are lost; the cycle stands
+                error = redact(str(exc), self._secrets)
+                log.error("recording unchanged feeds failed", extra={"error": error})
         return CycleReport(list(outcomes))
 
-    async def poll_feed(self, feed: FeedConfig) -> FeedOutcome:
+    async def poll_feed(self, feed: FeedConfig, *, cycle: Cycle | None = None) -> FeedOutcome:
+        """Poll one feed, alone (its state read now, its marks written now) or as part of
+        ``cycle``."""
         started = time.perf_counter()
         reason = self.skip_reason(feed)
         if reason is not None:
             return FeedOutcome(feed.id, "skipped", error=reason)
-        state = await self._repo.feed(feed.id)
+        if cycle is not None:
+            state = cycle.states.get(feed.id)
+        else:
+            state = await self._repo.feed(feed.id)
         now = self._clock()
         if state and not state.enabled:
             return FeedOutcome(feed.id, "skipped", error="disabled")
@@ -149,7 +179,7 @@ class Poller:
             )
         async with self._limit:
             try:
-                outcome = await self._fetch_and_store(feed, state)
+                outcome = await self._fetch_and_store(feed, state, cycle)
             except FeedError as exc:
                 outcome = await self._failed(feed, state, exc)
             except StorageError as exc:
@@ -159,7 +189,9 @@ class Poller:
                 outcome = FeedOutcome(feed.id, "failed", error=f"store: {error}"[:500])
         return replace(outcome, seconds=time.perf_counter() - started)
 
-    async def _fetch_and_store(self, feed: FeedConfig, state: FeedState | None) -> FeedOutcome:
+    async def _fetch_and_store(
+        self, feed: FeedConfig, state: FeedState | None, cycle: Cycle | None
+    ) -> FeedOutcome:
         url = feed.url
         if feed.requires:
             url = url.replace("{key}", self._settings.secret(feed.requires) or "")
@@ -170,7 +202,10 @@ class Poller:
         )
         now = self._clock()
         if result.status == "not_modified":
-            await self._succeeded(feed, now, None, None, not_modified=True)
+            if cycle is not None and state is not None and state.consecutive_failures == 0:
+                cycle.unchanged.append((feed.id, now))  # nothing to announce: mark at the end
+            else:
+                await self._succeeded(feed, now, None, None, not_modified=True)
             return FeedOutcome(feed.id, "not_modified")
         items = await parse_feed(
             result.body,

@@ -127,3 +127,20 @@ def test_a_story_with_many_identical_sources_is_offered_once(watchlist: Watchlis
     late = make_item(title, published=T0 + timedelta(days=3, minutes=30))
     near = index.candidates(late, classify(late, watchlist), open_since=OPEN, window=WINDOW)
     assert [c.published for c in near] == [T0 + timedelta(minutes=30)]
+
+
+def test_sources_of_one_story_and_syndicated_copies_share_their_records(
+    watchlist: Watchlist,
+) -> None:
+    index = StoryIndex()
+    title = "Boston bans police use of facial recognition - Reuters"
+    copies = [make_item(title, url=f"https://outlet{n}.example/a", published=T0) for n in range(3)]
+    filed = [candidate_for(str(7), item, classify(item, watchlist)) for item in copies]
+    for candidate in filed:
+        index.add(candidate, seen=T0)
+    by_url = [index.candidates(c, classify(c, watchlist), open_since=OPEN) for c in copies]
+    assert by_url == [filed[:1], filed[:2], [filed[0], filed[2]]]  # equal to what was filed
+    kept = [entry[1] for group in index._groups for entry in group]
+    assert kept == filed
+    assert len({id(c.key) for c in kept}) == 1
+    assert len({id(c.story_id) for c in kept}) == 1

@@ -334,3 +334,51 @@ async def test_a_password_in_a_feed_url_is_never_logged_stored_or_shown(
     assert "***@" in json.dumps(health)
     assert json.dumps(shown).count("http://***@") >= 2  # the address and the last error
     assert not [t for t in texts if "hunter2" in t]
+
+
+async def test_a_cycle_of_304s_records_every_feed_and_a_failing_one_recovers(
+    feeds: Feeds, settings: Settings
+) -> None:
+    write_feeds(
+        settings.pledgewatch_feeds,
+        ("a", feeds.serve_fixture("a.xml", "google_news.xml"), "news", "rss"),
+        ("b", feeds.serve_fixture("b.xml", "google_news.xml"), "news", "rss"),
+    )
+    clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
+    async with open_app(settings, clock=clock) as app:
+        first = await app.poller.poll_all(app.feeds)
+        assert sorted(o.status for o in first.outcomes) == ["new", "unchanged"]  # one article
+        etags = {k: s.etag for k, s in (await app.repo.feed_states()).items()}
+        body = feeds.bodies["b.xml"]
+        feeds.bodies["b.xml"] = 500
+        clock.advance(minutes=15)
+        await app.poller.poll_all(app.feeds)  # a: 304 (marked at the end), b: failed
+        assert (await app.repo.feed_states())["b"].consecutive_failures == 1
+        feeds.bodies["b.xml"] = body
+        third = clock.advance(hours=1)
+        report = await app.poller.poll_all(app.feeds)
+        states = await app.repo.feed_states()
+    assert [o.status for o in report.outcomes] == ["not_modified", "not_modified"]
+    assert {k: s.last_success_at for k, s in states.items()} == {"a": third, "b": third}
+    assert {k: s.last_attempt_at for k, s in states.items()} == {"a": third, "b": third}
+    assert {k: s.etag for k, s in states.items()} == etags  # a 304 keeps the validators
+    assert (states["b"].consecutive_failures, states["b"].next_attempt_at) == (0, None)
+
+
+async def test_a_streamed_cycle_hands_each_feeds_items_over_and_keeps_only_counts(
+    feeds: Feeds, settings: Settings
+) -> None:
+    write_feeds(
+        settings.pledgewatch_feeds,
+        ("news", feeds.serve_fixture("news.xml", "google_news.xml"), "news", "rss"),
+    )
+    handed: list[str] = []
+    async with open_app(settings) as app:
+        report = await app.poller.poll_all(
+            app.feeds, on_done=lambda o: handed.extend(i.url for i in o.new_items), keep_items=False
+        )
+        stored = await app.repo.count("items")
+    assert [o.status for o in report.outcomes] == ["new"]
+    assert len(handed) == stored > 0
+    assert report.new_items == []
+    assert report.alerts == []

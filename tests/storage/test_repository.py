@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from bot.config import FeedConfig
 from bot.domain.alerts import AlertDraft, news_alert
@@ -225,3 +226,38 @@ async def test_feeds_added_at_run_time_come_back_as_configs(repo: Repository) ->
     assert [c.id for c in await repo.user_feed_configs()] == ["extra"]
     await repo.remove_feed("extra")
     assert await repo.user_feed_configs() == []
+
+
+async def test_an_ingest_reads_the_subscriptions_once_for_all_its_alerts(repo: Repository) -> None:
+    await repo.sync_feeds([feed()])
+    await repo.subscribe(guild_id=1, channel_id=10, now=NOW)
+    await repo.subscribe(guild_id=1, channel_id=11, now=NOW, companies=["microsoft"])
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:
+        if "FROM subscriptions" in statement:
+            reads.append(statement)
+
+    event.listen(repo.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        microsoft = Match(relevant=True, kind="company", companies=("microsoft",), event="none")
+        await ingest(
+            repo,
+            [
+                (item("g1", "https://a.example/1", title="Council bans face scans"), RELEVANT),
+                (item("g2", "https://b.example/2", title="Microsoft halts sales"), microsoft),
+                (item("g3", "https://c.example/3", title="Lawmakers weigh ban"), RELEVANT),
+            ],
+            sinks=["discord"],
+        )
+    finally:
+        event.remove(repo.engine.sync_engine, "before_cursor_execute", count)
+    assert len(reads) == 1
+    by_alert: dict[str, list[str]] = {}
+    for pending in await repo.pending_deliveries(now=NOW):
+        by_alert.setdefault(pending.alert.payload["title"], []).append(pending.target)
+    assert {title: sorted(targets) for title, targets in by_alert.items()} == {
+        "Council bans face scans": ["channel:10"],
+        "Microsoft halts sales": ["channel:10", "channel:11"],
+        "Lawmakers weigh ban": ["channel:10"],
+    }
