@@ -44,8 +44,8 @@ def general_rows(
     from tests.matching.golden_round7 import ROUND7
 
     blind_rounds = BLIND_CASES + BLIND_2 + BLIND_3 + BLIND_4
-    cases = (ROUND7 if round7 else CHECKS if checks else HEADLINES if headlines else blind_rounds if blind
-             else GENERAL)
+    cases = (ROUND7 if round7 else CHECKS if checks else HEADLINES if headlines
+             else blind_rounds if blind else GENERAL)
     return [
         {"id": f"{case['group']}-{i}", "title": case["title"], "summary": case["summary"],
          "published": case["published"],
