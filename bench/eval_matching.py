@@ -7,6 +7,8 @@ Usage:
   .venv/bin/python bench/eval_matching.py --headlines  the fifth blind round: news-search
                                                      headlines (tests/matching/golden_headlines.py)
   .venv/bin/python bench/eval_matching.py --checks     the sixth: edges of the fifth round's rules
+  .venv/bin/python bench/eval_matching.py --round7     the seventh: headlines in new sentence shapes
+                                                     (tests/matching/golden_round7.py)
   .venv/bin/python bench/eval_matching.py --signals  pledge signals that become suggestions, and
                                                      false suggestions on ordinary news
 """
@@ -35,14 +37,15 @@ _LABELS = ("relevant", "kind", "companies", "jurisdiction", "bill_ids", "event",
 
 
 def general_rows(
-    blind: bool = False, headlines: bool = False, checks: bool = False
+    blind: bool = False, headlines: bool = False, checks: bool = False, round7: bool = False
 ) -> list[dict[str, Any]]:
     from tests.matching.golden_general import BLIND_2, BLIND_3, BLIND_4, BLIND_CASES, GENERAL
     from tests.matching.golden_headlines import CHECKS, HEADLINES
+    from tests.matching.golden_round7 import ROUND7
 
     blind_rounds = BLIND_CASES + BLIND_2 + BLIND_3 + BLIND_4
-    cases = (CHECKS if checks else HEADLINES if headlines else blind_rounds if blind
-             else GENERAL)
+    cases = (ROUND7 if round7 else CHECKS if checks else HEADLINES if headlines
+             else blind_rounds if blind else GENERAL)
     return [
         {"id": f"{case['group']}-{i}", "title": case["title"], "summary": case["summary"],
          "published": case["published"],
@@ -106,6 +109,10 @@ def main(argv: list[str]) -> int:
     if len(argv) > 1 and argv[1] == "--checks":
         eval_rows(general_rows(checks=True), sys.stdout,
                   name="checks of the fifth round's rules (sixth blind round)")
+        return 0
+    if len(argv) > 1 and argv[1] == "--round7":
+        eval_rows(general_rows(round7=True), sys.stdout,
+                  name="headlines in new sentence shapes (seventh blind round)")
         return 0
     if len(argv) > 1 and argv[1] == "--signals":
         signals()

@@ -23,10 +23,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from bot.domain.billids import BillContext, extract_bill_ids, might_have_bill_id
 from bot.domain.matching.compiled import Compiled, compiled
+from bot.domain.matching.outlet import headline
 from bot.domain.matching.terms import Hit
 from bot.domain.types import FeedItem, Kind, Match
 from bot.domain.watchlist import Law, Watchlist
@@ -120,6 +122,9 @@ def _reason(ev: _Evidence, group: str, hits: list[Hit]) -> str:
 def classify(item: FeedItem, watchlist: Watchlist) -> Match:
     """Whether ``item`` is facial-recognition policy news, of what kind, and what it concerns."""
     c = compiled(watchlist)
+    title = headline(item.title)
+    if title != item.title:
+        item = replace(item, title=title)  # the outlet's name is no evidence
     ev = _Evidence(*c.index.scan(item.title, item.summary))
     reasons: list[str] = []
 
