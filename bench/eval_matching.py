@@ -9,6 +9,9 @@ Usage:
   .venv/bin/python bench/eval_matching.py --checks     the sixth: edges of the fifth round's rules
   .venv/bin/python bench/eval_matching.py --round7     the seventh: headlines in new sentence shapes
                                                      (tests/matching/golden_round7.py)
+  .venv/bin/python bench/eval_matching.py --round8     the eighth: topic in the summary, policy
+                                                     families meeting, look-alike negatives
+                                                     (tests/matching/golden_round8.py)
   .venv/bin/python bench/eval_matching.py --signals  pledge signals that become suggestions, and
                                                      false suggestions on ordinary news
 """
@@ -37,14 +40,17 @@ _LABELS = ("relevant", "kind", "companies", "jurisdiction", "bill_ids", "event",
 
 
 def general_rows(
-    blind: bool = False, headlines: bool = False, checks: bool = False, round7: bool = False
+    blind: bool = False, headlines: bool = False, checks: bool = False, round7: bool = False,
+    round8: bool = False,
 ) -> list[dict[str, Any]]:
     from tests.matching.golden_general import BLIND_2, BLIND_3, BLIND_4, BLIND_CASES, GENERAL
     from tests.matching.golden_headlines import CHECKS, HEADLINES
     from tests.matching.golden_round7 import ROUND7
+    from tests.matching.golden_round8 import ROUND8
 
     blind_rounds = BLIND_CASES + BLIND_2 + BLIND_3 + BLIND_4
-    cases = (ROUND7 if round7 else CHECKS if checks else HEADLINES if headlines
+    cases = (ROUND8 if round8 else ROUND7 if round7 else CHECKS if checks
+             else HEADLINES if headlines
              else blind_rounds if blind else GENERAL)
     return [
         {"id": f"{case['group']}-{i}", "title": case["title"], "summary": case["summary"],
@@ -113,6 +119,10 @@ def main(argv: list[str]) -> int:
     if len(argv) > 1 and argv[1] == "--round7":
         eval_rows(general_rows(round7=True), sys.stdout,
                   name="headlines in new sentence shapes (seventh blind round)")
+        return 0
+    if len(argv) > 1 and argv[1] == "--round8":
+        eval_rows(general_rows(round8=True), sys.stdout,
+                  name="topic in the summary, families meeting (eighth blind round)")
         return 0
     if len(argv) > 1 and argv[1] == "--signals":
         signals()
