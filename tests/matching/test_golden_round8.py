@@ -22,42 +22,28 @@ KNOWN_MISSES: dict[str, str] = {
         "read as not relevant",
     "Photo storage startup shuts off automatic people albums - TechCrunch":
         "read as not relevant",
-    "Dating app ends face-matching feature after backlash - Mashable":
-        "kind read as litigation_or_report",
     "Massachusetts commission recommends face recognition limits - WBUR":
         "kind read as litigation_or_report",
     "Portland bans private businesses from using face scanning - OPB":
         "jurisdiction read as []",
     "San Francisco supervisors amend face recognition ban - SF Chronicle":
         "read as not relevant",
-    "California lawmakers extend ban on face recognition in body cameras - CalMatters":
-        "kind read as company_statement",
     "Judge lets lawsuit over face database proceed - Courthouse News":
         "event read as lawsuit",
     "Study finds face analysis software misgenders trans people - MIT Technology Review":
-        "read as not relevant",
-    "Court fines company for scraping selfies to train face software - TechCrunch":
-        "read as not relevant",
+        "not relevant: research with no legal signal is vetoed (dev's convention)",
     "NIST study finds demographic differences in face matching - NPR":
-        "read as not relevant",
+        "not relevant: research with no legal signal is vetoed (dev's convention)",
     "Researchers show face recognition can be fooled with makeup - New Scientist":
-        "read as not relevant",
-    "Watchdog report criticizes Met Police live face cameras - BBC News":
-        "read as not relevant",
+        "not relevant: research with no legal signal is vetoed (dev's convention)",
     "Rights group files complaint over Moscow metro face payment - Meduza":
         "read as not relevant",
     "Google to pay Texas $1.4 billion over biometric data - The Texas Tribune":
         "read as not relevant",
     "EU data regulators fine Clearview for breaking GDPR - Euractiv":
         "event read as none",
-    "Moscow court rejects challenge to city's face cameras - Reuters":
-        'read as not relevant',
     "Amnesty report maps face cameras across New York City - Amnesty International":
         "read as not relevant",
-    "Ruling: company must face trial over tagging photos by face - Law360":
-        "read as not relevant",
-    "Police use facial recognition to find missing child - Fox News":
-        "read as relevant",
     "Judge sentences man identified by face match - Local News":
         "read as relevant",
 }

@@ -378,3 +378,56 @@ def test_a_suit_in_a_state_is_not_news_of_the_state_s_law(watchlist: Watchlist) 
     law = classify(make_item("Vermont lawmakers pass limits on police facial recognition", ""),
                    watchlist)
     assert law.bills, law.reasons
+
+
+# --- causes found across the blind rounds --------------------------------------------------
+
+
+def test_company_policy_alone_is_a_company_statement_without_a_named_maker(
+    watchlist: Watchlist,
+) -> None:
+    match = classify(make_item(
+        "Photo sharing service switches off face matching for lookalike searches",
+        "The feature will be removed for every account next month."), watchlist)
+    assert match.relevant, match.reasons
+    assert match.kind == "company_statement", match.reasons
+
+
+def test_lawmakers_extending_a_ban_is_legislation(watchlist: Watchlist) -> None:
+    match = classify(make_item(
+        "Legislators extend ban on face recognition in police body cameras",
+        "The measure renews the pause for three more years."), watchlist)
+    assert match.relevant, match.reasons
+    assert match.kind == "legislation", match.reasons
+    company = classify(make_item("Amazon extends its ban on police use of face recognition",
+                                 ""), watchlist)
+    assert company.kind == "company_statement", company.reasons
+
+
+@pytest.mark.parametrize("title", [
+    "Regulator faults police over live face cameras at protests",
+    "Court fines firm for selling face software built from scraped selfies",
+    "Activists sue city over metro face payment system",
+])
+def test_face_before_a_technology_noun_is_the_topic(watchlist: Watchlist, title: str) -> None:
+    match = classify(make_item(title, ""), watchlist)
+    assert match.relevant, match.reasons
+
+
+def test_tagging_photos_by_face_under_a_ruling_is_on_topic(watchlist: Watchlist) -> None:
+    match = classify(make_item("Judge refuses to dismiss suit over tagging photos by face",
+                               "The judge denied the motion to dismiss the claims."),
+                     watchlist)
+    assert match.relevant, match.reasons
+    assert match.kind == "litigation_or_report", match.reasons
+
+
+def test_a_use_of_face_recognition_under_a_law_is_a_deployment(watchlist: Watchlist) -> None:
+    use = classify(make_item(
+        "Sheriff uses facial recognition to identify shoplifting suspect",
+        "Deputies said the search was allowed under the state's new law."), watchlist)
+    assert not use.relevant, use.reasons
+    rules = classify(make_item(
+        "County adopts new limits on facial recognition searches",
+        "Detectives need approval before each search, under the state's new law."), watchlist)
+    assert rules.relevant, rules.reasons

@@ -42,6 +42,8 @@ _STRONG_LEGAL = frozenset({"legislation", "litigation", "enforcement", "harm"})
 _FEATURE_LEGAL = frozenset({"litigation", "enforcement"})
 _LAW_MENTION_PENALTY = 2.5
 _LEGAL_ACTION = frozenset({"litigation", "enforcement", "report", "harm"})
+# Families that make an item lawmaking news.
+_LAWMAKING = frozenset({"legislation", "ban", "law"})
 _STAGE_EVENTS = frozenset({
     "bill_introduced", "committee_passed", "bill_passed_chamber", "bill_passed", "bill_signed",
     "law_enacted", "ban_passed", "veto_threat", "bill_failed",
@@ -414,6 +416,10 @@ def _event(
             continue
         if rule.company and rule.name not in _PLEDGE_EVENTS and _lawmakers_act(ev):
             continue
+        if rule.kind == "company_statement" and not rule.company and _lawmakers_lead(ev):
+            # "California lawmakers extend ban on face recognition in body cameras": the
+            # same words from lawmakers, with no company in the title, are theirs.
+            continue
         if rule.unless_families and policy.keys() & set(rule.unless_families):
             continue
         weight = _weight(hits, title_len, cause)
@@ -443,6 +449,10 @@ def _event(
         kind = "company_statement"
     elif named and "ban" in policy and not _LEGAL_ACTION.union({"legislation"}) & policy.keys():
         # "Amazon restricts Rekognition": a company's restriction, with no lawmaker or court.
+        kind = "company_statement"
+    elif "company_policy" in policy and not _LEGAL_ACTION.union(_LAWMAKING) & policy.keys():
+        # "Dating app ends face-matching feature": company policy words and no lawmaker,
+        # court or report; the maker acts even when the title names it only by its product.
         kind = "company_statement"
     elif _LEGAL_ACTION.intersection(policy) and "legislation" not in policy:
         # An order, a suit or a report that mentions a ban is still that order or suit.
@@ -516,6 +526,19 @@ def _lawmakers_act(ev: _Evidence) -> bool:
         return False
     lawmakers = [pos for _, pos, _ in ev.groups.get("policy.legislation", ()) if pos < limit]
     return bool(lawmakers) and min(lawmakers) < min(firsts)
+
+
+def _lawmakers_lead(ev: _Evidence) -> bool:
+    """Whether the title names lawmakers and no company before them."""
+    limit = ev.title_len
+    lawmakers = [pos for _, pos, _ in ev.groups.get("policy.legislation", ()) if pos < limit]
+    if not lawmakers:
+        return False
+    firsts = [
+        pos for group, found in ev.groups.items()
+        if group.startswith("company") for _, pos, _ in found if pos < limit
+    ]
+    return not firsts or min(lawmakers) < min(firsts)
 
 
 def _company_is_object(ev: _Evidence, hits: list[Hit]) -> bool:
