@@ -36,8 +36,6 @@ KNOWN_MISSES: dict[str, str] = {
         "not relevant: research with no legal signal is vetoed (dev's convention)",
     "Researchers show face recognition can be fooled with makeup - New Scientist":
         "not relevant: research with no legal signal is vetoed (dev's convention)",
-    "Rights group files complaint over Moscow metro face payment - Meduza":
-        "read as not relevant",
     "Google to pay Texas $1.4 billion over biometric data - The Texas Tribune":
         "read as not relevant",
     "EU data regulators fine Clearview for breaking GDPR - Euractiv":

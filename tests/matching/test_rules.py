@@ -431,3 +431,13 @@ def test_a_use_of_face_recognition_under_a_law_is_a_deployment(watchlist: Watchl
         "County adopts new limits on facial recognition searches",
         "Detectives need approval before each search, under the state's new law."), watchlist)
     assert rules.relevant, rules.reasons
+
+
+@pytest.mark.parametrize("title", [
+    "Privacy group lodges complaint over school face scanning",
+    "Parents filed a complaint over the district's facial recognition cameras",
+])
+def test_a_complaint_filed_is_legal_action(watchlist: Watchlist, title: str) -> None:
+    match = classify(make_item(title, ""), watchlist)
+    assert match.relevant, match.reasons
+    assert match.kind == "litigation_or_report", match.reasons
