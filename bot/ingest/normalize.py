@@ -183,9 +183,11 @@ def _strip_tags(markup: str) -> str:
 
 
 # A start, end or self-closing tag whose attributes are plain names and values.
+# Whitespace is html.parser's own set (a no-break space does not end a tag name there).
 _SIMPLE_TAG = re.compile(
-    r"""<(/?)([A-Za-z][A-Za-z0-9]*)"""
-    r"""(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?)*\s*/?>"""
+    r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[ \t\n\r\f]+[A-Za-z_:][-A-Za-z0-9_:.]*"""
+    r"""(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"[^"]*"|'[^']*'|[^ \t\n\r\f"'<>=`]+))?)*"""
+    r"""[ \t\n\r\f]*/?>"""
 )
 # Elements html.parser reads as raw text, or whose content is dropped: the full parser.
 _NOT_SIMPLE = _DROP_ELEMENTS | {"textarea", "xmp", "iframe", "noembed", "noframes", "plaintext"}

@@ -126,6 +126,7 @@ _MARKUP_PIECES = [
     "<style>", "p{}", "</style>", "<title>", "</title>", "<textarea>", "<!-- c -->",
     "<!DOCTYPE html>", "<?xml ?>", "a < b", "<", ">", "<my-tag>", "</my-tag>", "<a b='x",
     "&amp;", "&#39;", "< p>", "</ a>", "<p\nclass=x>", "<div data-x=\"1\"/>",
+    "<p\u00a0class=x>", "<br\v/>", "<li\tvalue=2>", "<h2 id=a-b.c>", "</li >",
 ]
 
 
