@@ -156,8 +156,12 @@ def candidate_for(story_id: str, item: FeedItem, match: Match) -> StoryCandidate
 
 
 def _share(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    # The tuples hold a handful of names: scanning beats building two sets per comparison.
-    return any(x in b for x in a)
+    # The tuples hold a handful of names: scanning beats building two sets per comparison,
+    # and a plain loop beats any() over a generator (called for every candidate).
+    for x in a:  # noqa: SIM110 (the loop is the point)
+        if x in b:
+            return True
+    return False
 
 
 def _conflict(a: StoryKey, b: StoryKey) -> bool:
@@ -202,7 +206,7 @@ def find_story(
     for cand in recent:
         if url and cand.url == url:
             return cand.story_id
-        dated = item_dated and _known(cand.published)
+        dated = item_dated and cand.published.year >= _EARLIEST  # _known, inlined
         if dated and abs(item.published - cand.published) > window:
             continue
         other = cand.key
@@ -354,13 +358,18 @@ class StoryIndex:
             groups.update(self._by_word.get(word, ()))
         for agreement in _agreement_keys(key):
             groups.update(self._by_agreement.get(agreement, ()))
-        dated = _known(item.published)
+        published = item.published
+        dated = _known(published)
         for group in groups:
-            for position, candidate in self._groups[group]:
-                # Members differ only by date: the first one find_story would not skip.
-                if not (dated and _known(candidate.published)) or (
-                    abs(item.published - candidate.published) <= window
-                ):
+            members = self._groups[group]
+            # Members differ only by date, and are all dated or all undated (the group's
+            # key says which): the first one find_story would not skip.
+            if not (dated and _known(members[0][1].published)):
+                position, candidate = members[0]
+                picked[position] = candidate
+                continue
+            for position, candidate in members:
+                if abs(published - candidate.published) <= window:
                     picked[position] = candidate
                     break
         return [

@@ -182,6 +182,43 @@ def _strip_tags(markup: str) -> str:
     return "".join(parser.parts)
 
 
+# A start, end or self-closing tag whose attributes are plain names and values.
+# Whitespace is html.parser's own set (a no-break space does not end a tag name there).
+_SIMPLE_TAG = re.compile(
+    r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[ \t\n\r\f]+[A-Za-z_:][-A-Za-z0-9_:.]*"""
+    r"""(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"[^"]*"|'[^']*'|[^ \t\n\r\f"'<>=`]+))?)*"""
+    r"""[ \t\n\r\f]*/?>"""
+)
+# Elements html.parser reads as raw text, or whose content is dropped: the full parser.
+_NOT_SIMPLE = _DROP_ELEMENTS | {"textarea", "xmp", "iframe", "noembed", "noframes", "plaintext"}
+
+
+def _strip_simple_tags(markup: str) -> str | None:
+    """What :func:`_strip_tags` gives for markup of only text and simple tags (the common
+    summary: a sentence and a link), without building a parser; None for anything else
+    (entities, comments, declarations, raw-text elements, a stray ``<``)."""
+    if "&" in markup or "<!" in markup or "<?" in markup:
+        return None
+    parts: list[str] = []
+    at = 0
+    for tag in _SIMPLE_TAG.finditer(markup):
+        between = markup[at : tag.start()]
+        if "<" in between:
+            return None
+        name = tag.group(2).lower()
+        if name in _NOT_SIMPLE:
+            return None
+        parts.append(between)
+        if name in _BLOCK_ELEMENTS:
+            parts.append(" ")
+        at = tag.end()
+    rest = markup[at:]
+    if "<" in rest:
+        return None
+    parts.append(rest)
+    return "".join(parts)
+
+
 def _finish(text: str, max_len: int) -> str:
     text = _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
     return truncate(text, max_len)
@@ -211,6 +248,9 @@ def html_to_text(markup: str | None, *, max_len: int = SUMMARY_MAX) -> str:
     """
     if not markup:
         return ""
+    simple = _strip_simple_tags(markup)
+    if simple is not None:  # no entities: nothing a second round could decode
+        return _finish(simple, max_len)
     text = _strip_tags(markup)
     # Another round only when the first left entities behind: the source escaped its
     # markup twice, so what the entities spell is markup too.

@@ -10,6 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.ingest.normalize import (
+    _finish,
+    _strip_simple_tags,
+    _strip_tags,
     canonical_url,
     html_to_text,
     is_tracking_param,
@@ -113,6 +116,41 @@ def test_tracking_params(name: str, tracking: bool):
 )
 def test_html_to_text(markup: str, text: str):
     assert html_to_text(markup) == text
+
+
+# Pieces of summaries as feeds write them, and the ones the quick path must hand over.
+_MARKUP_PIECES = [
+    "Amazon extends", " moratorium ", "\n\t", "<p>", "</p>", "<br>", "<br/>", "<BR />",
+    "<a href='https://x.example/a?b=1>2'>", '<a href="x" title="a > b">', "</a>", "<b>",
+    "</B>", "<font color=#6f6f6f>", "</font>", "<img src=x alt=''/>", "<script>", "</script>",
+    "<style>", "p{}", "</style>", "<title>", "</title>", "<textarea>", "<!-- c -->",
+    "<!DOCTYPE html>", "<?xml ?>", "a < b", "<", ">", "<my-tag>", "</my-tag>", "<a b='x",
+    "&amp;", "&#39;", "< p>", "</ a>", "<p\nclass=x>", "<div data-x=\"1\"/>",
+    "<p\u00a0class=x>", "<br\v/>", "<li\tvalue=2>", "<h2 id=a-b.c>", "</li >",
+]
+
+
+# What the quick path reads itself: drawn more often, so most cases exercise it.
+_SIMPLE_PIECES = [p for p in _MARKUP_PIECES if _strip_simple_tags(p) is not None]
+
+
+@given(st.lists(st.sampled_from(_SIMPLE_PIECES * 6 + _MARKUP_PIECES), max_size=12))
+def test_html_to_text_quick_path_reads_markup_as_the_parser_does(pieces: list[str]):
+    markup = "".join(pieces)
+    quick = _strip_simple_tags(markup)
+
+    if quick is not None:
+        assert _finish(quick, 300) == _finish(_strip_tags(markup), 300)
+        assert html_to_text(markup, max_len=300) == _finish(quick, 300)
+
+
+def test_html_to_text_takes_the_quick_path_for_a_sentence_and_a_link():
+    markup = 'Council bans face scans <a href="https://x.example/1">Outlet</a><br/>More'
+
+    assert _strip_simple_tags(markup) == "Council bans face scans Outlet More"
+    assert _strip_simple_tags("a &amp; b") is None
+    assert _strip_simple_tags("<script>x</script>") is None
+    assert _strip_simple_tags("a<p\u00a0class=x>b") is None  # no tag name end for the parser
 
 
 def test_html_to_text_caps_length_at_a_word_break():
