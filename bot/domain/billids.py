@@ -65,6 +65,7 @@ _CONGRESS_FORMS = re.compile(
 )
 _CONGRESS_TYPES = {"hr": "H.R.", "s": "S.", "hres": "H.Res.", "sres": "S.Res."}
 _MAYBE = re.compile(r"\d")
+_NONZERO = re.compile(r"[1-9]")
 _YEARLIKE = re.compile(r"^(199\d|20[0-3]\d)$")
 
 
@@ -97,7 +98,7 @@ def extract_bill_ids(text: str, ctx: BillContext | None = None) -> tuple[str, ..
     found: list[tuple[int, str]] = []
     for m in _FORMS.finditer(text):
         bill_id = _normalize(m, ctx)
-        if bill_id is not None:
+        if bill_id is not None and _NONZERO.search(bill_id):  # "AB 0" is no bill
             found.append((m.start(), bill_id))
     if "_" in text or "BILLS-" in text:
         for m in _CONGRESS_FORMS.finditer(text):

@@ -61,3 +61,10 @@ def test_long_policy_text_is_still_classified(watchlist: Watchlist) -> None:
     filler = "word " * 20_000
     item = make_item("City council votes to ban facial recognition", filler)
     assert classify(item, watchlist).relevant
+
+
+def test_a_bill_number_of_zeros_is_no_bill_and_never_breaks_classify(watchlist: Watchlist) -> None:
+    # Found by the property test above: "AB" then "0" read as a bill id with no number.
+    for title, summary in [("AB", "0"), ("AB 00", ""), ("SB 0 and H.R. 0", "HB 000")]:
+        match = classify(make_item(title, summary), watchlist)
+        assert match.bill_ids == ()

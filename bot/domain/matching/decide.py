@@ -700,4 +700,8 @@ def _pledges(
 def _bill_id_in_title(title: str, bill_ids: tuple[str, ...]) -> bool:
     """Whether the title itself names one of the bills (its number is in the title)."""
     numbers = {n.lstrip("0") for n in _DIGITS.findall(title)}
-    return any(_DIGITS.findall(bill_id)[-1].lstrip("0") in numbers for bill_id in bill_ids)
+    return any(
+        digits[-1].lstrip("0") in numbers
+        for digits in (_DIGITS.findall(bill_id) for bill_id in bill_ids)
+        if digits
+    )
