@@ -359,7 +359,10 @@ def _pledge_status(alert: AlertView, p: dict[str, Any]) -> discord.Embed:
     # A derived old status (a conditional pledge, a term that ran out) says so.
     tags = "; ".join(str(x) for x in p.get("old_status_labels") or [])
     was = f"**{line(old, 60)}**" + (f" *({line(tags, 200)})*" if tags else "")
-    change = f"{was} \u2192 **{line(new, 60)}**" if old else f"**{line(new, 60)}**"
+    if old and old == new:  # a confirmed reaffirmation: the history grows, the status holds
+        change = f"{was}, reaffirmed (status unchanged)"
+    else:
+        change = f"{was} \u2192 **{line(new, 60)}**" if old else f"**{line(new, 60)}**"
     heading = p.get("pledge_title") or p.get("pledge_id")
     b.description(f"{line(heading, 200)}\n{change}")
     b.field("Why", link(p.get("title") or "source", p.get("source_url")), inline=False)

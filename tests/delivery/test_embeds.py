@@ -353,3 +353,19 @@ def test_no_reason_naming_anything_means_no_why_line() -> None:
     p = payload_for("news", "t", "s")
     assert _why(render_alert(alert("news", p))) is None
     assert why_it_matters(["policy.litigation: sued"]) == "Facial recognition and litigation"
+
+
+def test_a_confirmed_reaffirmation_says_the_status_holds() -> None:
+    payload = {
+        "pledge_id": "amazon-rekognition-police-moratorium",
+        "company_name": "Amazon",
+        "pledge_title": "Amazon moratorium on police use of Rekognition",
+        "old_status": "extended",
+        "new_status": "extended",
+        "source_url": "https://news.example/1",
+        "title": "Amazon says its moratorium stands",
+        "date": "2026-01-04",
+    }
+    description = render_alert(alert("pledge_status", payload)).description or ""
+    assert "reaffirmed (status unchanged)" in description
+    assert "\u2192" not in description
