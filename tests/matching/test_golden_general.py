@@ -7,7 +7,6 @@ strict expected failure, so fixing it (or breaking another) shows at once.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from bot.domain.pledges import (
     signals_for,
     suggested_status,
 )
-from bot.domain.types import FeedItem, Match
+from bot.domain.types import Match
 from bot.domain.watchlist import Watchlist
 
 from .conftest import make_item
@@ -33,6 +32,7 @@ from .golden_general import (
     ORDINARY,
     SIGNALS,
 )
+from .rounds import assert_reads, round_params
 
 KNOWN_MISSES = {
     "Facial analysis product withdrawn by its maker after bias audit":
@@ -42,44 +42,11 @@ KNOWN_MISSES = {
 }
 
 
-def _item(case: dict[str, Any]) -> FeedItem:
-    published = case.get("published")
-    when = datetime.fromisoformat(published).replace(tzinfo=UTC) if published else None
-    return make_item(case["title"], case["summary"], published=when)
-
-
-def _numbers(match: Match, watchlist: Watchlist) -> set[str]:
-    laws = {law.id: law for law in watchlist.laws}
-    return {b for law_id in match.bills for b in laws[law_id].all_bill_ids}
-
-
-def _params(cases: list[dict[str, Any]]) -> list[Any]:
-    return [
-        pytest.param(
-            case, id=case["title"][:50],
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[case["title"]])]
-            if case["title"] in KNOWN_MISSES else [],
-        )
-        for case in cases
-    ]
-
-
-@pytest.mark.parametrize("case", _params(GENERAL + BLIND_CASES + BLIND_2 + BLIND_3 + BLIND_4))
+@pytest.mark.parametrize(
+    "case", round_params(GENERAL + BLIND_CASES + BLIND_2 + BLIND_3 + BLIND_4, KNOWN_MISSES)
+)
 def test_general_case(case: dict[str, Any], watchlist: Watchlist) -> None:
-    match = classify(_item(case), watchlist)
-    assert match.relevant is case["relevant"], match.reasons
-    assert match.kind == case["kind"], match.reasons
-    assert sorted(match.companies) == sorted(case["companies"]), match.reasons
-    if not case["relevant"]:
-        return
-    if case["event"] is not None:
-        assert match.event == case["event"], match.reasons
-    if case["jurisdiction"]:
-        assert case["jurisdiction"] in match.jurisdictions, match.reasons
-    if "bills" in case:
-        assert sorted(match.bills) == sorted(case["bills"]), match.reasons
-    # The bill the item is about: in its text, or the numbers of the tracked law resolved.
-    assert set(case["bill_ids"]) <= set(match.bill_ids) | _numbers(match, watchlist)
+    assert_reads(case, watchlist, every_company=True)
 
 
 def _suggestions(case: dict[str, Any], watchlist: Watchlist) -> tuple[Match, dict[str, str]]:
@@ -93,15 +60,7 @@ def _suggestions(case: dict[str, Any], watchlist: Watchlist) -> tuple[Match, dic
 _SIGNAL_MISSES: dict[str, str] = {}
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, id=c["title"][:50], marks=[pytest.mark.xfail(
-            strict=True, reason=_SIGNAL_MISSES[c["title"]])] if c["title"] in _SIGNAL_MISSES
-            else [])
-        for c in SIGNALS
-    ],
-)
+@pytest.mark.parametrize("case", round_params(SIGNALS, _SIGNAL_MISSES))
 def test_pledge_signal_reaches_review(case: dict[str, Any], watchlist: Watchlist) -> None:
     match, found = _suggestions(case, watchlist)
     current = pledge_state(next(p for p in watchlist.pledges if p.id == case["pledge"])).status

@@ -9,43 +9,18 @@ from typing import Any
 
 import pytest
 
-from bot.domain.classify import classify
 from bot.domain.watchlist import Watchlist
 
 from .golden_round7 import ROUND7
-from .test_golden_general import _item, _numbers
+from .rounds import assert_reads, round_params
 
 KNOWN_MISSES: dict[str, str] = {
 }
 
 
-def _params() -> list[Any]:
-    return [
-        pytest.param(
-            case, id=case["title"][:50],
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[case["title"]])]
-            if case["title"] in KNOWN_MISSES else [],
-        )
-        for case in ROUND7
-    ]
-
-
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", round_params(ROUND7, KNOWN_MISSES))
 def test_round7_case(case: dict[str, Any], watchlist: Watchlist) -> None:
-    match = classify(_item(case), watchlist)
-    assert match.relevant is case["relevant"], match.reasons
-    assert match.kind == case["kind"], match.reasons
-    tracked = {c for c in case["companies"] if c != "other"}
-    assert tracked == set(match.companies) - {"other"}, match.reasons
-    if not case["relevant"]:
-        return
-    if case["event"] is not None:
-        assert match.event == case["event"], match.reasons
-    if case["jurisdiction"]:
-        assert case["jurisdiction"] in match.jurisdictions, match.reasons
-    if "bills" in case:
-        assert sorted(match.bills) == sorted(case["bills"]), match.reasons
-    assert set(case["bill_ids"]) <= set(match.bill_ids) | _numbers(match, watchlist)
+    assert_reads(case, watchlist, every_company=False)
 
 
 def test_the_round_has_every_group_it_claims() -> None:
