@@ -110,7 +110,16 @@ class BotSink:
             if delivery.alert.kind == "bill_stage" and not self._threads.is_forum(channel_id):
                 await self._edit_earlier(channel_id, delivery)  # the thread's first message
             return threaded
-        message_id = await self.post(
+        message_id = await self.post_alert(channel_id, delivery, parts)
+        if delivery.alert.kind == "bill_stage":
+            await self._edit_earlier(channel_id, delivery)
+        return message_id
+
+    async def post_alert(
+        self, channel_id: int, delivery: PendingDelivery, parts: MessageParts
+    ) -> str:
+        """One alert's message in a channel or thread, at most once (see :meth:`post`)."""
+        return await self.post(
             channel_id,
             parts,
             nonce=delivery.nonce,
@@ -118,9 +127,6 @@ class BotSink:
             message_id=delivery.message_id,
             fallback=lambda: render_minimal(delivery.alert),
         )
-        if delivery.alert.kind == "bill_stage":
-            await self._edit_earlier(channel_id, delivery)
-        return message_id
 
     async def post(
         self,

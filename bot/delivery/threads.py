@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.delivery.embeds import MessageParts, clip, render_minimal
+from bot.delivery.embeds import MessageParts, clip
 from bot.delivery.pacing import Pacer
 from bot.errors import DeliveryError, NotFoundError
 from storage.records import AlertView, PendingDelivery
@@ -86,25 +86,11 @@ class ThreadRouter:
         if key is not None:
             thread_id = await self._repo.bill_thread(channel_id, key)
             if thread_id is not None:
-                return await sink.post(
-                    thread_id,
-                    parts,
-                    nonce=delivery.nonce,
-                    delivery_ids=[delivery.id],
-                    message_id=delivery.message_id,
-                    fallback=lambda: render_minimal(delivery.alert),
-                )
+                return await sink.post_alert(thread_id, delivery, parts)
         if forum:
             message_id = await self._post_in_forum(channel_id, delivery, parts)
         else:
-            message_id = await sink.post(
-                channel_id,
-                parts,
-                nonce=delivery.nonce,
-                delivery_ids=[delivery.id],
-                message_id=delivery.message_id,
-                fallback=lambda: render_minimal(delivery.alert),
-            )
+            message_id = await sink.post_alert(channel_id, delivery, parts)
             if key is not None and not await self._open_thread(channel_id, message_id, delivery):
                 return message_id
         if key is not None:
