@@ -89,15 +89,8 @@ def match_to_json(item_id: Any, match: Match, watchlist: Watchlist) -> dict[str,
     return {
         "id": item_id,
         "relevant": match.relevant,
-        "kind": match.kind,
-        "companies": list(match.companies),
-        "jurisdictions": list(match.jurisdictions),
-        "bill_ids": list(match.bill_ids),
-        "event": match.event,
-        "score": match.score,
+        **match.facts(),
         "reasons": list(match.reasons),
-        "pledges": list(match.pledges),
-        "bills": list(match.bills),
         "bill_numbers": bill_numbers(match, watchlist),
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 SourceKind = Literal["news", "legislative", "company", "advocacy"]
 Kind = Literal["company_statement", "legislation", "litigation_or_report", "other"]
@@ -84,3 +84,17 @@ class Match:
     reasons: tuple[str, ...] = ()
     pledges: tuple[str, ...] = ()  # tracked pledge ids the item concerns
     bills: tuple[str, ...] = ()  # tracked law/bill ids the item concerns
+
+    def facts(self) -> dict[str, Any]:
+        """What was decided, as plain JSON values: the fields stored rows, alert payloads and
+        ``classify`` output share (each adds its own: relevance, reasons)."""
+        return {
+            "kind": self.kind,
+            "event": self.event,
+            "companies": list(self.companies),
+            "jurisdictions": list(self.jurisdictions),
+            "bill_ids": list(self.bill_ids),
+            "pledges": list(self.pledges),
+            "bills": list(self.bills),
+            "score": self.score,
+        }
